@@ -1,0 +1,66 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+FRONTEND_SOURCES := $(shell find frontend/scss frontend/js frontend/package.json -type f 2>/dev/null)
+
+.PHONY: run test install install-dev frontend migrate demo admin serve check lint pytest e2e bench
+
+run: install frontend migrate demo admin serve
+
+test: install-dev frontend check lint pytest
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend/build/.built: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	cd frontend && npm run --silent build
+	touch $@
+
+frontend: frontend/build/.built
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+
+demo: install
+	$(PY) manage.py load_demo
+
+admin: install
+	$(PY) manage.py ensure_local_admin
+
+serve: install
+	@echo "Serving http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/). Stop with Ctrl+C."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+check: install-dev
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+pytest: install-dev
+	$(PY) -m pytest
+
+bench: install-dev
+	$(PY) bench/run.py

@@ -1,0 +1,38 @@
+"""Fixtures shared by every test: the real site tree (home page and section pages)."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request to /cy/… leaves Welsh active in the test's thread; put the default back for the next test."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture
+def home_page(db):
+    """The English home page as the default Site's root, as ``load_demo`` makes it."""
+    from home.site_setup import ensure_home_page
+
+    return ensure_home_page()
+
+
+@pytest.fixture
+def site_tree(home_page):
+    """The section pages under the home page: directory, departments, nominate, progress."""
+    from directory.site_tree import ensure_directory_tree
+
+    return ensure_directory_tree(home_page)
+
+
+@pytest.fixture
+def directory_index(site_tree):
+    return site_tree["directory"]
+
+
+@pytest.fixture
+def departments_index(site_tree):
+    return site_tree["departments"]

@@ -1,0 +1,1 @@
+"""Wagtail admin additions for the directory, one module per area; loaded by ``wagtail_hooks``."""

@@ -1,0 +1,14 @@
+"""The directory app: communities, departments, moderation and open data."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    name = "directory"
+    verbose_name = _("Directory")
+
+    def ready(self):
+        from directory.moderation import connect_signal_handlers
+
+        connect_signal_handlers()

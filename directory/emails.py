@@ -1,0 +1,69 @@
+"""The emails the directory sends: rendered from templates, kept as ``OutboundEmail`` records, sent by a task.
+
+Nothing here talks to the mail server directly. ``queue_email`` stores the email first and asks
+the task queue to send it once the surrounding transaction has committed, so a failing mail
+server never loses a nomination and editors can see every failure in the admin.
+"""
+
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from directory.models import OutboundEmail
+
+PRIVATE_LINK = re.compile(r"(/listing/)[A-Za-z0-9_-]{20,}")
+
+
+def redact_private_links(text):
+    """The text with every private-link token replaced, for what we keep after an email is sent."""
+    return PRIVATE_LINK.sub(r"\1[private link]", text)
+
+
+def public_url(path):
+    """An absolute address on the public site for ``path`` (emails cannot use relative links)."""
+    base = getattr(settings, "PUBLIC_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
+    return base.rstrip("/") + path
+
+
+def render_email_body(template_name, context, language=None):
+    """The plain-text body of ``directory/emails/<template_name>.txt``, translated into ``language``."""
+    with translation.override(language or translation.get_language()):
+        return render_to_string(f"directory/emails/{template_name}.txt", context).strip() + "\n"
+
+
+def queue_email(to, subject, body, nomination=None):
+    """Store an email and send it in the background after the current transaction commits.
+
+    Returns the ``OutboundEmail``; it exists (status "queued") before any attempt to send it.
+    """
+    from directory.tasks import send_outbound_email
+
+    email = OutboundEmail.objects.create(to=to, subject=str(subject)[:200], body=body, nomination=nomination)
+    transaction.on_commit(lambda: send_outbound_email.enqueue(email.pk))
+    return email
+
+
+def queue_templated_email(to, subject, template_name, context, nomination=None, language=None, subject_params=None):
+    """Render ``template_name`` and queue it; the subject (``% subject_params``) is translated in the same language."""
+    with translation.override(language or translation.get_language()):
+        subject = str(subject) % subject_params if subject_params else str(subject)
+    return queue_email(to, subject, render_email_body(template_name, context, language), nomination=nomination)
+
+
+def retry_failed_email(email):
+    """Give a failed email a fresh set of attempts (an editor's "try again")."""
+    from directory.tasks import send_outbound_email
+
+    email.status = OutboundEmail.Status.QUEUED
+    email.attempts = 0
+    email.save(update_fields=["status", "attempts"])
+    transaction.on_commit(lambda: send_outbound_email.enqueue(email.pk))
+    return email
+
+
+def entry_url(forum):
+    """The public address of a community's entry (absolute), for emails."""
+    return public_url(forum.url or "/")

@@ -1,0 +1,440 @@
+"""The public forms: nominating a community, claiming or correcting an entry, suggesting an edit,
+reporting a problem.
+
+Everything the public types is plain text: HTML is refused with a clear message, every field
+has a length limit, web addresses must be http(s). Forms that anyone can post carry a
+honeypot field and a signed start time (``SpamGuardMixin``) so that robots can be refused
+before anything is stored.
+"""
+
+import re
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from directory.forum_details import clean_topic_names
+from directory.models import (
+    Audience,
+    CommunityType,
+    EngagementMode,
+    EngagementPreference,
+    OperatorKind,
+    ProblemReport,
+    Region,
+)
+from directory.models.forums import http_url_validator
+
+HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+START_SALT = "directory.forms.started"
+MAX_TOPICS = 10
+
+
+def reject_html(value):
+    """Refuse anything that looks like an HTML tag; the directory takes plain text only."""
+    if value and HTML_TAG.search(str(value)):
+        raise ValidationError(
+            _("Use plain text only: remove anything that starts with < and ends with >."), code="html"
+        )
+
+
+class PlainTextField(forms.CharField):
+    """Plain text with a length limit; HTML is refused."""
+
+    default_validators = [reject_html]
+
+
+class PlainTextAreaField(PlainTextField):
+    widget = forms.Textarea(attrs={"rows": 5})
+
+
+class WebAddressField(forms.URLField):
+    """A web address starting with http:// or https:// (``https://`` is added when left out)."""
+
+    default_validators = [http_url_validator]
+    default_error_messages = {
+        "invalid": _("Enter a web address starting with http:// or https://, like https://forum.example.org")
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("widget", forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "url"}))
+        super().__init__(**kwargs)
+
+
+class ApproximateNumberField(forms.IntegerField):
+    """A whole number, typed as people write it: "12,000" and "12 000" are accepted."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 10**12)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}))
+        kwargs.setdefault("error_messages", {"invalid": _("Enter a whole number, like 12000")})
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[,\s]", "", value)
+        return super().to_python(value)
+
+
+class TopicsField(PlainTextField):
+    """Topics typed as a comma-separated list; cleaned to a list of names."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def clean(self, value):
+        text = super().clean(value)
+        names = clean_topic_names(text.split(",")) if text else []
+        if len(names) > MAX_TOPICS:
+            raise ValidationError(_("Give at most %(count)s topics.") % {"count": MAX_TOPICS}, code="too_many")
+        if any(len(name) > 100 for name in names):
+            raise ValidationError(_("Each topic must be 100 characters or fewer."), code="too_long")
+        return names
+
+
+def duplicate_entry_message(forum):
+    return _("“%(title)s” is already in the directory with this web address.") % {"title": forum.title}
+
+
+def initial_from_details(details):
+    """Form initial values from plain details (``directory.forum_details`` shape)."""
+    initial = dict(details)
+    if "is_moderated" in initial:
+        initial["is_moderated"] = "yes" if initial["is_moderated"] else "no"
+    return initial
+
+
+def vocabulary_field(model, label, help_text):
+    return forms.ModelMultipleChoiceField(
+        queryset=model.objects.order_by("name"),
+        label=label,
+        help_text=help_text,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+# Spam protection
+
+
+def signed_start_time(started_at=None):
+    """A signed timestamp for a form's hidden ``started`` field."""
+    return signing.dumps(int(started_at if started_at is not None else time.time()), salt=START_SALT)
+
+
+def seconds_since_start(signed_value):
+    """Seconds since the form was served, or None if the value is missing or tampered with."""
+    try:
+        started_at = signing.loads(signed_value or "", salt=START_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(started_at, int):
+        return None
+    return time.time() - started_at
+
+
+def minimum_fill_seconds():
+    return getattr(settings, "PUBLIC_FORM_MIN_SECONDS", 3)
+
+
+class SpamGuardMixin(forms.Form):
+    """A honeypot field people never see and a signed start time: robots fill forms fast and fully."""
+
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+    nickname = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started"].initial = signed_start_time()
+
+    # Later steps of a multi-step form can be quick (two radio buttons); only first steps are timed.
+    check_fill_time = True
+
+    def is_spam(self):
+        """True when the honeypot is filled, the start time is forged, or the form came back too fast."""
+        if self.data.get(self.add_prefix("nickname")):
+            return True
+        if not self.check_fill_time:
+            return False
+        elapsed = seconds_since_start(self.data.get(self.add_prefix("started")))
+        return elapsed is None or elapsed < minimum_fill_seconds()
+
+
+# The public details of a community, shared by nominations, operator updates and suggestions
+
+
+class CommunityFieldsForm(forms.Form):
+    """What the community is and who it is for."""
+
+    # Each required field says what is missing: an error summary of identical "This field is
+    # required." links does not tell people which link leads where.
+    title = PlainTextField(
+        label=_("Name of the community"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Enter the name of the community")},
+    )
+    website = WebAddressField(
+        label=_("Web address"),
+        help_text=_("The community's home page, for example https://forum.example.org"),
+        error_messages={"required": _("Enter the community's web address")},
+    )
+    summary = PlainTextField(
+        label=_("Summary"),
+        error_messages={"required": _("Enter a short summary of the community")},
+        max_length=300,
+        help_text=_("One or two sentences: who it is for and what happens there. Up to 300 characters."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    description = PlainTextAreaField(
+        label=_("Description"),
+        max_length=5000,
+        required=False,
+        help_text=_("More about the community, its history and its members. Up to 5,000 characters."),
+    )
+    community_type = forms.ModelChoiceField(
+        queryset=CommunityType.objects.order_by("name"),
+        label=_("What kind of community is it?"),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    topics = TopicsField(
+        label=_("Topics"), help_text=_("Subjects people discuss there, separated by commas, e.g. parenting, benefits")
+    )
+    audiences = vocabulary_field(Audience, _("Who does it serve?"), _("Select all that apply."))
+    regions = vocabulary_field(Region, _("Where are its members?"), _("Select all that apply."))
+    languages = PlainTextField(
+        label=_("Languages"),
+        max_length=200,
+        required=False,
+        initial="English",
+        help_text=_("Languages used in the community, e.g. English, Welsh."),
+    )
+
+
+class SuitabilityFieldsForm(forms.Form):
+    """Moderation, size and openness to public servants: the directory's suitability questions."""
+
+    is_moderated = forms.TypedChoiceField(
+        label=_("Are posts moderated by the community's team?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select yes if posts are moderated")},
+    )
+    house_rules_url = WebAddressField(
+        label=_("Link to the house rules"),
+        required=False,
+        help_text=_("The community's rules or code of conduct, if published."),
+    )
+    members = ApproximateNumberField(label=_("Registered members (approximately)"))
+    monthly_visitors = ApproximateNumberField(label=_("Visitors a month (approximately)"))
+    posts = ApproximateNumberField(label=_("Total posts (approximately)"))
+    volunteer_moderators = ApproximateNumberField(label=_("Volunteer moderators"))
+    engagement_preference = forms.ChoiceField(
+        label=_("Does the community welcome public servants taking part?"),
+        choices=EngagementPreference.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select whether the community welcomes public servants")},
+    )
+    welcomed_modes = forms.MultipleChoiceField(
+        label=_("Which ways of taking part would it welcome?"),
+        choices=EngagementMode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Select all that apply."),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("engagement_preference") == EngagementPreference.DOES_NOT_WELCOME and cleaned_data.get(
+            "welcomed_modes"
+        ):
+            self.add_error(
+                "welcomed_modes",
+                _("Leave these unticked if the community does not welcome public servants."),
+            )
+        return cleaned_data
+
+
+class OperatorFieldsForm(forms.Form):
+    """Who runs the community (public)."""
+
+    operator_name = PlainTextField(
+        label=_("Who runs the community?"),
+        max_length=200,
+        required=False,
+        help_text=_("The organisation or group, as it should appear in the directory."),
+    )
+    operator_kind = forms.ChoiceField(
+        label=_("What kind of organisation runs it?"),
+        choices=OperatorKind.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class ContactFieldsForm(forms.Form):
+    """How editors reach the person (private: never shown to the public)."""
+
+    contact_name = PlainTextField(
+        label=_("Your name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Enter your name")},
+    )
+    contact_email = forms.EmailField(
+        label=_("Your email address"),
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+        },
+        max_length=254,
+        help_text=_("We will only use this to contact you about this entry. It is never published."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+COMMUNITY_FIELDS = list(CommunityFieldsForm.base_fields)
+SUITABILITY_FIELDS = list(SuitabilityFieldsForm.base_fields)
+OPERATOR_FIELDS = list(OperatorFieldsForm.base_fields)
+CONTACT_FIELDS = list(ContactFieldsForm.base_fields)
+
+
+# The nomination, in three steps and a check-your-answers page
+
+
+class NominationCommunityForm(CommunityFieldsForm, SpamGuardMixin):
+    """Step 1: the community."""
+
+    field_order = COMMUNITY_FIELDS
+
+
+class NominationSuitabilityForm(SuitabilityFieldsForm, SpamGuardMixin):
+    """Step 2: moderation, figures and openness to public servants."""
+
+    check_fill_time = False
+    field_order = SUITABILITY_FIELDS
+
+
+class NominationOperatorForm(OperatorFieldsForm, ContactFieldsForm, SpamGuardMixin):
+    """Step 3: who runs it, who we contact, and the confirmation."""
+
+    check_fill_time = False
+
+    message = PlainTextAreaField(
+        label=_("Anything else the editors should know?"),
+        max_length=2000,
+        required=False,
+    )
+    confirm = forms.BooleanField(
+        label=_("I run or moderate this community"),
+        error_messages={"required": _("Confirm that you run or moderate this community")},
+    )
+
+    field_order = OPERATOR_FIELDS + CONTACT_FIELDS + ["message", "confirm"]
+
+
+class OperatorUpdateForm(CommunityFieldsForm, SuitabilityFieldsForm, OperatorFieldsForm, ContactFieldsForm):
+    """The operator corrects their entry through the private link (goes to the editors)."""
+
+    field_order = COMMUNITY_FIELDS + SUITABILITY_FIELDS + OPERATOR_FIELDS + CONTACT_FIELDS
+
+
+class ClaimForm(ContactFieldsForm, SpamGuardMixin):
+    """Someone who runs a listed community asks for its private link."""
+
+    message = PlainTextAreaField(
+        label=_("How are you connected to the community?"),
+        max_length=2000,
+        help_text=_("For example your role, and how the editors can check it."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I run or moderate this community"),
+        error_messages={"required": _("Confirm that you run or moderate this community")},
+    )
+
+    field_order = CONTACT_FIELDS + ["message", "confirm"]
+
+
+class RemovalRequestForm(forms.Form):
+    """The operator asks for their entry to be removed."""
+
+    reason = PlainTextAreaField(label=_("Why should it be removed?"), max_length=2000, required=False)
+
+
+# Contributions from anyone
+
+
+class SuggestionForm(CommunityFieldsForm, SuitabilityFieldsForm, OperatorFieldsForm, SpamGuardMixin):
+    """Anyone proposes changes to an entry; prefilled with the entry's current details."""
+
+    reason = PlainTextAreaField(
+        label=_("Why should it change?"),
+        max_length=2000,
+        help_text=_("For example where you found the new information."),
+        error_messages={"required": _("Say why the entry should change")},
+    )
+    suggester_name = PlainTextField(label=_("Your name"), max_length=200, required=False)
+    suggester_email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        required=False,
+        help_text=_("If you would like to hear what the editors decide. Never published."),
+    )
+
+    field_order = (
+        COMMUNITY_FIELDS + SUITABILITY_FIELDS + OPERATOR_FIELDS + ["reason", "suggester_name", "suggester_email"]
+    )
+
+
+class ProblemReportForm(SpamGuardMixin):
+    """Anyone reports a problem with an entry."""
+
+    kind = forms.ChoiceField(
+        label=_("What is the problem?"),
+        choices=ProblemReport.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select what the problem is")},
+    )
+    details = PlainTextAreaField(label=_("Tell us more"), max_length=2000, required=False)
+    reporter_email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        required=False,
+        help_text=_("If the editors may need to ask you about it. Never published."),
+    )
+
+    field_order = ["kind", "details", "reporter_email"]
+
+
+class DecisionReasonForm(forms.Form):
+    """An editor's reason for declining something (sent to the person)."""
+
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+
+
+class ResolutionForm(forms.Form):
+    """An editor's note when closing a problem report."""
+
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)

@@ -1,0 +1,107 @@
+"""The public details of a community that people outside the editors may propose.
+
+One plain, JSON-friendly shape (``details``) is shared by nominations, operator updates and
+suggested edits: text and numbers as they are, the community type as an id, audiences and
+regions as sorted lists of ids, topics as sorted names, welcomed modes as a list of codes.
+Private fields (contact details, editor notes) are never part of it.
+"""
+
+from directory.models import Audience, EngagementMode, Region
+
+TEXT_FIELDS = (
+    "title",
+    "website",
+    "summary",
+    "description",
+    "languages",
+    "operator_name",
+    "operator_kind",
+    "house_rules_url",
+    "engagement_preference",
+)
+NUMBER_FIELDS = ("members", "monthly_visitors", "posts", "volunteer_moderators")
+DETAIL_FIELDS = (
+    TEXT_FIELDS
+    + NUMBER_FIELDS
+    + (
+        "is_moderated",
+        "community_type",
+        "topics",
+        "audiences",
+        "regions",
+        "welcomed_modes",
+    )
+)
+FIGURE_FIELDS = NUMBER_FIELDS
+
+
+def clean_topic_names(names):
+    """Topic names without blanks or repeats (case-insensitive), in a stable order."""
+    seen = {}
+    for name in names or []:
+        name = " ".join(str(name).split())[:100]
+        if name and name.lower() not in seen:
+            seen[name.lower()] = name
+    return sorted(seen.values(), key=str.lower)
+
+
+def details_from_forum(forum):
+    """The public details of a community page (live or a revision's copy) as plain values."""
+    details = {name: getattr(forum, name) for name in TEXT_FIELDS + NUMBER_FIELDS}
+    details["is_moderated"] = bool(forum.is_moderated)
+    details["community_type"] = forum.community_type_id
+    details["topics"] = clean_topic_names(tag.name for tag in forum.topics.all())
+    details["audiences"] = sorted(audience.pk for audience in forum.audiences.all())
+    details["regions"] = sorted(region.pk for region in forum.regions.all())
+    details["welcomed_modes"] = [str(mode) for mode in forum.welcomed_modes]
+    return details
+
+
+def details_from_form(cleaned_data):
+    """Plain values from a form's cleaned data (model instances become ids), only for fields present."""
+    details = {}
+    for name in DETAIL_FIELDS:
+        if name not in cleaned_data:
+            continue
+        value = cleaned_data[name]
+        if name == "community_type":
+            value = value.pk if value is not None else None
+        elif name in ("audiences", "regions"):
+            value = sorted(item.pk if hasattr(item, "pk") else int(item) for item in (value or []))
+        elif name == "topics":
+            value = clean_topic_names(value)
+        elif name == "welcomed_modes":
+            value = [str(mode) for mode in EngagementMode.values if mode in (value or [])]
+        elif name == "is_moderated":
+            value = bool(value)
+        elif name in TEXT_FIELDS:
+            value = value or ""
+        details[name] = value
+    return details
+
+
+def changed_details(forum, proposed):
+    """The entries of ``proposed`` whose value differs from the community's current details."""
+    current = details_from_forum(forum)
+    return {name: value for name, value in proposed.items() if name in current and current[name] != value}
+
+
+def apply_forum_details(forum, details):
+    """Set the given plain details on a community page (not saved; relations are held in memory)."""
+    for name in TEXT_FIELDS + NUMBER_FIELDS:
+        if name in details:
+            setattr(forum, name, details[name] if details[name] is not None or name in NUMBER_FIELDS else "")
+    if "is_moderated" in details:
+        forum.is_moderated = bool(details["is_moderated"])
+    if "community_type" in details:
+        forum.community_type_id = details["community_type"]
+    if "topics" in details:
+        forum.topics.set(clean_topic_names(details["topics"]))
+    if "audiences" in details:
+        forum.audiences.set(list(Audience.objects.filter(pk__in=details["audiences"])))
+    if "regions" in details:
+        forum.regions.set(list(Region.objects.filter(pk__in=details["regions"])))
+    if "welcomed_modes" in details:
+        for mode, field_name in forum.WELCOMED_MODE_FIELDS.items():
+            setattr(forum, field_name, str(mode) in details["welcomed_modes"])
+    return forum

@@ -1,0 +1,187 @@
+"""The public change history of an entry: what changed each time it was published.
+
+Only published revisions are compared, each with the one published before it, and only the
+public fields listed in ``HISTORY_FIELDS`` — an allow-list, so private fields (contact
+details, editor notes) and internal bookkeeping can never appear. The work is bounded: a fixed
+number of queries whatever the length of the history, and at most ``HISTORY_LIMIT`` entries.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import dateparse, formats
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+from wagtail.models import PageLogEntry, Revision
+
+from directory.models import (
+    Audience,
+    CommunityType,
+    EditSuggestion,
+    EngagementPreference,
+    FigureSource,
+    ForumPage,
+    ForumStatus,
+    OperatorKind,
+    Region,
+)
+
+HISTORY_LIMIT = 100
+
+# Public fields shown in the history, in the order a reader expects.
+HISTORY_FIELDS = (
+    "title",
+    "website",
+    "summary",
+    "description",
+    "status",
+    "status_reason",
+    "community_type",
+    "topics",
+    "audiences",
+    "regions",
+    "languages",
+    "operator_name",
+    "operator_kind",
+    "members",
+    "monthly_visitors",
+    "posts",
+    "volunteer_moderators",
+    "figures_as_of",
+    "figures_source",
+    "is_moderated",
+    "house_rules_url",
+    "engagement_preference",
+    "welcomes_expert_answers",
+    "welcomes_hosted_qa",
+    "welcomes_moderator_referral",
+    "welcomes_official_posts",
+)
+assert not set(HISTORY_FIELDS) & set(ForumPage.PRIVATE_FIELDS), "private fields must never be in the history"
+
+CHOICES = {
+    "status": ForumStatus,
+    "operator_kind": OperatorKind,
+    "figures_source": FigureSource,
+    "engagement_preference": EngagementPreference,
+}
+VOCABULARIES = {"community_type": CommunityType, "audiences": Audience, "regions": Region}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    published_at: object
+    first: bool = False
+    from_suggestion: bool = False
+    changes: list = field(default_factory=list)
+
+
+def source_page(forum):
+    """The page that owns the history: an alias in another language shows its original's."""
+    return forum.alias_of_id or forum.pk
+
+
+def field_label(name):
+    if name == "topics":
+        return str(_("Topics"))
+    return str(ForumPage._meta.get_field(name).verbose_name).capitalize()
+
+
+def raw_value(content, name):
+    """A field's stored value in a revision's content; topics come from the tag links."""
+    if name == "topics":
+        return sorted(item.get("tag") for item in content.get("tagged_items", []) if item.get("tag") is not None)
+    value = content.get(name)
+    if name in ("audiences", "regions"):
+        return sorted(value or [])
+    return value
+
+
+def public_history(forum):
+    """The entry's published changes, newest first: date and the public fields changed, old → new."""
+    page_id = source_page(forum)
+    publishes = list(
+        PageLogEntry.objects.filter(page_id=page_id, action="wagtail.publish", revision__isnull=False)
+        .order_by("-timestamp", "-pk")
+        .values_list("revision_id", "timestamp")[: HISTORY_LIMIT + 1]
+    )
+    publishes.reverse()
+    revision_ids = [revision_id for revision_id, _timestamp in publishes]
+    contents = dict(Revision.objects.filter(pk__in=revision_ids).values_list("pk", "content"))
+    suggested = set(
+        EditSuggestion.objects.filter(revision_id__in=revision_ids, status=EditSuggestion.Status.ACCEPTED).values_list(
+            "revision_id", flat=True
+        )
+    )
+    snapshots = [
+        (revision_id, timestamp, {name: raw_value(contents[revision_id], name) for name in HISTORY_FIELDS})
+        for revision_id, timestamp in publishes
+        if revision_id in contents
+    ]
+    names = display_names(snapshots)
+    entries = []
+    previous = None
+    for index, (revision_id, timestamp, snapshot) in enumerate(snapshots):
+        if previous is None:
+            # The oldest entry is only "first published" if the history is not cut off.
+            if index == 0 and len(publishes) <= HISTORY_LIMIT:
+                entries.append(HistoryEntry(published_at=timestamp, first=True))
+            previous = snapshot
+            continue
+        changes = [
+            FieldChange(field_label(name), display(name, previous[name], names), display(name, snapshot[name], names))
+            for name in HISTORY_FIELDS
+            if previous[name] != snapshot[name]
+        ]
+        if changes:
+            entries.append(
+                HistoryEntry(published_at=timestamp, changes=changes, from_suggestion=revision_id in suggested)
+            )
+        previous = snapshot
+    entries.reverse()
+    return entries
+
+
+def display_names(snapshots):
+    """Names for every vocabulary id and tag id in the snapshots, one query per vocabulary."""
+    wanted = {name: set() for name in (*VOCABULARIES, "topics")}
+    for _revision_id, _timestamp, snapshot in snapshots:
+        for name in wanted:
+            value = snapshot[name]
+            if isinstance(value, list):
+                wanted[name].update(value)
+            elif value is not None:
+                wanted[name].add(value)
+    names = {}
+    for name, model in VOCABULARIES.items():
+        names[name] = {item.pk: item.display_name for item in model.objects.filter(pk__in=wanted[name])}
+    names["topics"] = dict(Tag.objects.filter(pk__in=wanted["topics"]).values_list("pk", "name"))
+    return names
+
+
+def display(name, value, names):
+    """A stored value as a reader would want to see it."""
+    if value in (None, "", []):
+        return ""
+    if name in CHOICES:
+        try:
+            return str(CHOICES[name](value).label)
+        except ValueError:
+            return str(value)
+    if name in names:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(str(names[name].get(item, "?")) for item in values)
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if name == "figures_as_of":
+        parsed = dateparse.parse_date(str(value))
+        return formats.date_format(parsed, "j F Y") if parsed else str(value)
+    if isinstance(value, int):
+        return formats.number_format(value, force_grouping=True)
+    return str(value)

@@ -1,0 +1,659 @@
+"""What the public sees of the directory, and how it is searched, filtered, counted and sorted.
+
+Every public surface reads through these functions — the /directory/ listing, the home page,
+site search, the community and department pages, and the open-data feeds and exports — so
+they all apply the same rules:
+
+- only listed communities (live, public, not delisted) in the active language are shown;
+- facets combine with AND across facets and OR within one facet: ``?topic=a&topic=b&region=c``
+  finds communities about a *or* b that are *also* in region c;
+- free text goes through Wagtail's search backend, facets through the ORM;
+- a page of results costs the same number of queries however many communities there are.
+
+Query parameters (all optional, bookmarkable): ``q``, ``topic``, ``audience``, ``region``,
+``type``, ``preference``, ``department``, ``sort`` (relevance, name, newest, largest) and
+``page``. Facet values are slugs. Junk never raises: malformed values are dropped, long ones
+clipped, and a well-formed slug nobody uses matches nothing (the user sees it as a selected
+filter they can remove).
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Case, Count, F, Q, Value, When, prefetch_related_objects
+from django.db.models.functions import Lower
+from django.utils.html import _json_script_escapes
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale
+from wagtail.search.backends import get_search_backend
+
+from directory.models import (
+    Audience,
+    CommunityType,
+    DepartmentPage,
+    Engagement,
+    EngagementPreference,
+    EngagementStatus,
+    ForumPage,
+    ForumPageTag,
+    Region,
+)
+
+PAGE_SIZE = 20
+MAX_QUERY_LENGTH = 200
+MAX_SEARCH_TERMS = 12
+MAX_VALUES_PER_FACET = 10
+MAX_PAGE_NUMBER = 10_000
+TOPIC_OPTIONS_SHOWN = 20
+POPULAR_TOPICS_SHOWN = 12
+LATEST_FORUMS_SHOWN = 5
+SITE_SEARCH_GROUP_SIZE = 5
+
+SLUG_PATTERN = re.compile(r"^[-\w]{1,100}$")
+WORD_PATTERN = re.compile(r"\w+")
+
+FACETS = ("topic", "audience", "region", "type", "preference", "department")
+FACET_LABELS = {
+    "topic": _("Topic"),
+    "audience": _("Audience"),
+    "region": _("Region"),
+    "type": _("Type of community"),
+    "preference": _("Public servants"),
+    "department": _("Department engaging"),
+}
+SORTS = {
+    "relevance": _("Most relevant"),
+    "name": _("Name (A to Z)"),
+    "newest": _("Newest"),
+    "largest": _("Largest"),
+}
+ORDERINGS = {
+    "name": (Lower("title"), "pk"),
+    "newest": (F("first_published_at").desc(nulls_last=True), "-pk"),
+    "largest": (F("members").desc(nulls_last=True), Lower("title"), "pk"),
+}
+# An engagement that has ended is history: the department is no longer "engaging".
+CURRENT_ENGAGEMENT_STATUSES = [status for status in EngagementStatus.values if status != EngagementStatus.ENDED]
+
+
+# --- Which pages are public -------------------------------------------------------------------
+
+
+def listed_forums(locale=None):
+    """Communities anyone may see (live, public, not delisted) in ``locale``, the active one by default."""
+    return ForumPage.objects.listed().filter(locale=locale or Locale.get_active())
+
+
+def public_departments(locale=None):
+    """Public bodies anyone may see (live and public) in ``locale``, the active one by default."""
+    return DepartmentPage.objects.live().public().filter(locale=locale or Locale.get_active())
+
+
+def clean_query(value):
+    """What the visitor typed, as shown back to them: one line, spaces collapsed, at most 200 characters."""
+    return " ".join(str(value if isinstance(value, str) else "").split())[:MAX_QUERY_LENGTH]
+
+
+def search_terms(query):
+    """The words of a user's query, safe to hand to any search backend.
+
+    Punctuation is dropped (it is search syntax to the full-text engines, and a stray quote
+    breaks an SQLite FTS5 query), and very long queries are cut to their first words.
+    """
+    return " ".join(WORD_PATTERN.findall(query or "")[:MAX_SEARCH_TERMS])
+
+
+def _search_runs_in_database():
+    """True for Wagtail's database backends, which can keep search matches as an SQL subquery."""
+    return type(get_search_backend()).__module__.startswith("modelsearch.backends.database")
+
+
+def _restrict_to(forums, subset):
+    """``forums`` narrowed to the members of ``subset``, in a form the search backend accepts.
+
+    The search backends only accept filters on indexed fields of the searched model, so facet
+    filters (which follow relations) are turned into an ``id IN (…)``: a subquery for the
+    database backends, a list of ids for an external search engine.
+    """
+    ids = subset.order_by().values("id")
+    if not _search_runs_in_database():
+        ids = list(ids.values_list("id", flat=True))
+    return forums.filter(id__in=ids)
+
+
+def forums_matching_text(forums, terms):
+    """The communities among ``forums`` whose indexed text matches ``terms``, as a queryset.
+
+    With the database backends the match stays a lazy subquery, so facet counts and the
+    result count can be taken over it in SQL; an external engine returns the matching ids.
+    """
+    results = forums.search(terms, order_by_relevance=False)
+    if _search_runs_in_database():
+        # Every database backend's results build a plain queryset (``get_queryset``) before running it.
+        return forums.filter(pk__in=results.get_queryset().order_by().values("pk"))
+    return forums.filter(pk__in=[forum.pk for forum in results])
+
+
+# --- Filters from the query string ------------------------------------------------------------
+
+
+def _values(querydict, name):
+    if hasattr(querydict, "getlist"):
+        raw = querydict.getlist(name)
+    else:
+        raw = querydict.get(name, [])
+        raw = [raw] if isinstance(raw, str) else list(raw)
+    values = []
+    for value in raw:
+        value = str(value).strip().lower()
+        if SLUG_PATTERN.match(value) and value not in values:
+            values.append(value)
+    return tuple(values[:MAX_VALUES_PER_FACET])
+
+
+def _page_number(value):
+    try:
+        number = int(str(value).strip()[:10])
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE_NUMBER)
+
+
+@dataclass
+class DirectoryFilters:
+    """What a visitor asked the directory for: text, facet values, sort order and page."""
+
+    q: str = ""
+    topic: tuple = ()
+    audience: tuple = ()
+    region: tuple = ()
+    type: tuple = ()
+    preference: tuple = ()
+    department: tuple = ()
+    sort: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_querydict(cls, querydict):
+        """Read the filters from ``request.GET`` (or a plain dict); never raises on junk."""
+        facets = {name: _values(querydict, name) for name in FACETS}
+        facets["preference"] = tuple(value for value in facets["preference"] if value in EngagementPreference.values)
+        sort = querydict.get("sort", "")
+        return cls(
+            q=clean_query(querydict.get("q", "")),
+            sort=sort if isinstance(sort, str) and sort in SORTS else "",
+            page=_page_number(querydict.get("page", 1)),
+            **facets,
+        )
+
+    @property
+    def terms(self):
+        """The words to search for, or '' when there is no text search."""
+        return search_terms(self.q)
+
+    @property
+    def has_facets(self):
+        return any(getattr(self, name) for name in FACETS)
+
+    @property
+    def is_empty(self):
+        """True when neither text nor any facet narrows the list (sort and page do not count)."""
+        return not self.terms and not self.has_facets
+
+    @property
+    def effective_sort(self):
+        """The order results come in: relevance only makes sense when there is text to match."""
+        if self.terms:
+            return self.sort or "relevance"
+        return self.sort if self.sort and self.sort != "relevance" else "name"
+
+    def querystring(self, **overrides):
+        """These filters as a URL query string (no leading ``?``), with some values replaced.
+
+        ``page`` is left out unless given, so the result suits pagination links, sort links and
+        export links alike. Pass ``topic=()`` to drop a facet, ``page=3`` to go to a page.
+        """
+        params = {"q": self.q, **{name: getattr(self, name) for name in FACETS}, "sort": self.sort, "page": None}
+        params.update(overrides)
+        pairs = []
+        for name in ("q", *FACETS, "sort", "page"):
+            value = params.get(name)
+            if isinstance(value, (list, tuple)):
+                pairs.extend((name, item) for item in value)
+            elif value not in (None, "") and not (name == "page" and str(value) == "1"):
+                pairs.append((name, value))
+        return urlencode(pairs)
+
+    def without(self, name, value):
+        """The query string with one facet value removed (back to page 1)."""
+        return self.querystring(**{name: tuple(item for item in getattr(self, name) if item != value)})
+
+    def apply(self, queryset, *, skip=None):
+        """``queryset`` of ForumPage narrowed by the facets (not the text); ``skip`` leaves one facet out."""
+        if self.topic and skip != "topic":
+            tagged = ForumPageTag.objects.filter(tag__slug__in=self.topic).values("content_object_id")
+            queryset = queryset.filter(pk__in=tagged)
+        if self.audience and skip != "audience":
+            through = ForumPage.audiences.through.objects.filter(audience__slug__in=self.audience)
+            queryset = queryset.filter(pk__in=through.values("forumpage_id"))
+        if self.region and skip != "region":
+            through = ForumPage.regions.through.objects.filter(region__slug__in=self.region)
+            queryset = queryset.filter(pk__in=through.values("forumpage_id"))
+        if self.type and skip != "type":
+            queryset = queryset.filter(community_type__slug__in=self.type)
+        if self.preference and skip != "preference":
+            queryset = queryset.filter(engagement_preference__in=self.preference)
+        if self.department and skip != "department":
+            queryset = queryset.filter(translation_key__in=self._forums_engaged_by_departments)
+        return queryset
+
+    @cached_property
+    def _forums_engaged_by_departments(self):
+        """translation_keys of the communities the chosen departments currently engage with.
+
+        Matched by translation_key so an engagement recorded against the English page also
+        finds the community's Welsh copy, and the other way round.
+        """
+        departments = DepartmentPage.objects.live().public().filter(slug__in=self.department)
+        engagements = Engagement.objects.filter(status__in=CURRENT_ENGAGEMENT_STATUSES, department__in=departments)
+        return engagements.values("forum__translation_key")
+
+
+# --- Facets -----------------------------------------------------------------------------------
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    """One group of checkboxes: its query parameter, label and options with result counts."""
+
+    name: str
+    label: str
+    options: list
+
+    @property
+    def selected_count(self):
+        return sum(1 for option in self.options if option.selected)
+
+
+def _vocabulary_options(model, scope, selected):
+    terms = model.objects.annotate(count=Count("forums", filter=Q(forums__in=scope))).order_by("name")
+    return [
+        FacetOption(term.slug, term.display_name, term.count, term.slug in selected)
+        for term in terms
+        if term.count or term.slug in selected
+    ]
+
+
+def _topic_options(scope, selected):
+    tagged = (
+        ForumPageTag.objects.filter(content_object__in=scope)
+        .values("tag__slug", "tag__name")
+        .annotate(count=Count("content_object_id", distinct=True))
+    )
+    if selected:
+        # The chosen topics first, so they are shown even when they are not among the most used.
+        tagged = tagged.annotate(chosen=Case(When(tag__slug__in=selected, then=Value(1)), default=Value(0)))
+        tagged = tagged.order_by("-chosen", "-count", "tag__name")
+    else:
+        tagged = tagged.order_by("-count", "tag__name")
+    rows = list(tagged[: TOPIC_OPTIONS_SHOWN + len(selected)])
+    chosen = [row for row in rows if row["tag__slug"] in selected]
+    most_used = [row for row in rows if row["tag__slug"] not in selected][:TOPIC_OPTIONS_SHOWN]
+    options = [
+        FacetOption(row["tag__slug"], row["tag__name"], row["count"], row["tag__slug"] in selected)
+        for row in sorted(chosen + most_used, key=lambda row: (-row["count"], row["tag__name"].casefold()))
+    ]
+    # A chosen topic no community in scope has: still shown, so it can be unticked.
+    found = {option.value for option in options}
+    options += [FacetOption(slug, slug, 0, True) for slug in selected if slug not in found]
+    return options
+
+
+def _preference_options(scope, selected):
+    counts = dict(scope.order_by().values_list("engagement_preference").annotate(count=Count("pk")))
+    return [
+        FacetOption(value, label, counts.get(value, 0), value in selected)
+        for value, label in EngagementPreference.choices
+        if counts.get(value) or value in selected
+    ]
+
+
+def _department_options(scope, selected, locale):
+    engaged = Q(
+        engagements__forum__translation_key__in=scope.values("translation_key"),
+        engagements__status__in=CURRENT_ENGAGEMENT_STATUSES,
+    )
+    departments = (
+        public_departments(locale)
+        .annotate(count=Count("engagements__forum__translation_key", filter=engaged, distinct=True))
+        .order_by(Lower("title"))
+        .only("title", "slug", "acronym")
+    )
+    return [
+        FacetOption(department.slug, department.title, department.count, department.slug in selected)
+        for department in departments
+        if department.count or department.slug in selected
+    ]
+
+
+def facet_counts(filters, scope, locale):
+    """The six facets, each counted over ``scope`` with the *other* facets applied: one query each."""
+    facets = []
+    for name in FACETS:
+        narrowed = filters.apply(scope, skip=name)
+        selected = getattr(filters, name)
+        if name == "topic":
+            options = _topic_options(narrowed, selected)
+        elif name == "audience":
+            options = _vocabulary_options(Audience, narrowed, selected)
+        elif name == "region":
+            options = _vocabulary_options(Region, narrowed, selected)
+        elif name == "type":
+            options = _vocabulary_options(CommunityType, narrowed, selected)
+        elif name == "preference":
+            options = _preference_options(narrowed, selected)
+        else:
+            options = _department_options(narrowed, selected, locale)
+        facets.append(Facet(name, FACET_LABELS[name], options))
+    return facets
+
+
+# --- The listing ------------------------------------------------------------------------------
+
+
+@dataclass
+class SelectedFilter:
+    """A facet value the visitor chose, with the query string that removes it."""
+
+    facet_label: str
+    label: str
+    remove_querystring: str
+
+
+@dataclass
+class DirectoryResults:
+    """One page of the directory: the communities on it, how many match, and the facets."""
+
+    filters: DirectoryFilters
+    forums: list
+    total: int
+    page: object
+    facets: list
+    sort: str
+    selected_filters: list = field(default_factory=list)
+
+    @property
+    def querystring_without_page(self):
+        return self.filters.querystring()
+
+    @property
+    def clear_filters_querystring(self):
+        """The query string without any facet: the search text and sort stay."""
+        return self.filters.querystring(**dict.fromkeys(FACETS, ()))
+
+    @property
+    def sort_options(self):
+        """The sorts the visitor may choose; relevance only when they searched for text."""
+        return [
+            {"value": value, "label": label, "selected": value == self.sort}
+            for value, label in SORTS.items()
+            if value != "relevance" or self.filters.terms
+        ]
+
+
+def _selected_filters(filters, facets):
+    selected = []
+    for facet in facets:
+        labels = {option.value: option.label for option in facet.options}
+        for value in getattr(filters, facet.name):
+            selected.append(SelectedFilter(facet.label, labels.get(value, value), filters.without(facet.name, value)))
+    return selected
+
+
+def search_directory(filters, locale=None):
+    """Run the directory listing: text search, facet filters, facet counts, sort and one page.
+
+    Queries: the locale (unless given), the public-page check, the result count, the page of
+    communities, one each for its topics, audiences and regions, and one per facet — the same
+    number for 20 communities or 20,000.
+    """
+    locale = locale or Locale.get_active()
+    forums = listed_forums(locale)
+    terms = filters.terms
+    scope = forums_matching_text(forums, terms) if terms else forums
+    sort = filters.effective_sort
+
+    if sort == "relevance":
+        ranked = _restrict_to(forums, filters.apply(forums)) if filters.has_facets else forums
+        object_list = ranked.select_related("community_type").search(terms)
+    else:
+        object_list = filters.apply(scope).select_related("community_type").order_by(*ORDERINGS[sort])
+
+    page = Paginator(object_list, PAGE_SIZE).get_page(filters.page)
+    page_forums = list(page.object_list)
+    prefetch_related_objects(page_forums, "topics", "audiences", "regions")
+    facets = facet_counts(filters, scope, locale)
+    return DirectoryResults(
+        filters=filters,
+        forums=page_forums,
+        total=page.paginator.count,
+        page=page,
+        facets=facets,
+        sort=sort,
+        selected_filters=_selected_filters(filters, facets),
+    )
+
+
+# --- Home page --------------------------------------------------------------------------------
+
+
+@dataclass
+class HomeHighlights:
+    """What the home page shows of the directory: figures, popular topics and the latest entries."""
+
+    forum_count: int
+    department_count: int
+    popular_topics: list
+    latest_forums: list
+
+
+def home_page_highlights(locale=None):
+    """Totals, the most used topics (with counts) and the newest listed communities."""
+    locale = locale or Locale.get_active()
+    forums = listed_forums(locale)
+    topics = (
+        ForumPageTag.objects.filter(content_object__in=forums)
+        .values("tag__slug", "tag__name")
+        .annotate(count=Count("content_object_id", distinct=True))
+        .order_by("-count", "tag__name")[:POPULAR_TOPICS_SHOWN]
+    )
+    latest = forums.select_related("community_type").order_by(F("first_published_at").desc(nulls_last=True), "-pk")
+    return HomeHighlights(
+        forum_count=forums.count(),
+        department_count=public_departments(locale).count(),
+        popular_topics=[{"slug": row["tag__slug"], "name": row["tag__name"], "count": row["count"]} for row in topics],
+        latest_forums=list(latest[:LATEST_FORUMS_SHOWN]),
+    )
+
+
+# --- Community page ---------------------------------------------------------------------------
+
+
+def departments_engaging(forum, locale=None):
+    """Current engagements with this community by public bodies anyone may see, in the active language.
+
+    Engagements are matched by the community's translation_key, so the Welsh copy of a
+    community shows the engagements recorded against its English page and vice versa.
+    """
+    return list(
+        Engagement.objects.filter(
+            forum__translation_key=forum.translation_key,
+            status__in=CURRENT_ENGAGEMENT_STATUSES,
+            department__in=public_departments(locale),
+        )
+        .select_related("department")
+        .order_by(Lower("department__title"), "sort_order")
+    )
+
+
+def json_for_script(data):
+    """``data`` as JSON safe to place inside a ``<script>`` element (as Django's json_script does)."""
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder).translate(_json_script_escapes))
+
+
+def forum_structured_data(forum, page_url, breadcrumbs=()):
+    """schema.org JSON-LD for a community page: the community as a WebSite, and its breadcrumbs.
+
+    Only public fields go in: never the operator's contact details or editors' notes.
+    """
+    community = {
+        "@type": "WebSite",
+        "name": forum.title,
+        "url": forum.website,
+        "description": forum.summary,
+        "mainEntityOfPage": page_url,
+        "keywords": ", ".join(tag.name for tag in forum.topics.all()),
+        "inLanguage": forum.languages,
+    }
+    audiences = list(forum.audiences.all())
+    if audiences:
+        community["audience"] = [{"@type": "Audience", "audienceType": audience.name} for audience in audiences]
+    if forum.operator_name:
+        community["publisher"] = {"@type": "Organization", "name": forum.operator_name}
+    if forum.last_verified:
+        community["dateModified"] = forum.last_verified
+    graph = [community]
+    if breadcrumbs:
+        graph.append(
+            {
+                "@type": "BreadcrumbList",
+                "itemListElement": [
+                    {"@type": "ListItem", "position": position, "name": crumb["title"], "item": crumb["url"]}
+                    for position, crumb in enumerate(breadcrumbs, start=1)
+                ],
+            }
+        )
+    return json_for_script({"@context": "https://schema.org", "@graph": graph})
+
+
+def breadcrumbs_for(page, request=None):
+    """The page's ancestors below the tree root as ``{url, title}``, for the breadcrumbs component."""
+    return [
+        {"url": ancestor.get_url(request), "title": ancestor.title}
+        for ancestor in page.get_ancestors().filter(depth__gt=1)
+    ]
+
+
+# --- Department pages -------------------------------------------------------------------------
+
+
+def departments_for_index(locale=None):
+    """Public bodies in name order, each with ``engagement_count``: engagements with listed communities."""
+    return (
+        public_departments(locale)
+        .annotate(
+            engagement_count=Count(
+                "engagements", filter=Q(engagements__forum__in=ForumPage.objects.listed()), distinct=True
+            )
+        )
+        .order_by(Lower("title"))
+    )
+
+
+def department_engagements(department, locale=None):
+    """The department's engagements with listed communities, each linking to the community in the active language.
+
+    ``engagement.listed_forum`` is the community's page in the active language when it has
+    one, otherwise the page the engagement was recorded against.
+    """
+    engagements = list(
+        department.engagements.filter(forum__in=ForumPage.objects.listed())
+        .select_related("forum")
+        .order_by("sort_order", "pk")
+    )
+    keys = {engagement.forum.translation_key for engagement in engagements}
+    local = {}
+    if keys:
+        local = {forum.translation_key: forum for forum in listed_forums(locale).filter(translation_key__in=keys)}
+    for engagement in engagements:
+        engagement.listed_forum = local.get(engagement.forum.translation_key, engagement.forum)
+    return engagements
+
+
+# --- Page contexts (called from the pages' get_context) --------------------------------------
+
+
+def forum_index_context(page, request):
+    """The /directory/ listing for the request's query string."""
+    return {
+        "listing": search_directory(DirectoryFilters.from_querydict(request.GET)),
+        "breadcrumbs": breadcrumbs_for(page, request),
+    }
+
+
+def forum_page_context(forum, request):
+    """A community page: who engages with it, breadcrumbs and its schema.org description."""
+    breadcrumbs = breadcrumbs_for(forum, request)
+    absolute = [{"url": request.build_absolute_uri(crumb["url"]), "title": crumb["title"]} for crumb in breadcrumbs]
+    absolute.append({"url": request.build_absolute_uri(forum.get_url(request)), "title": forum.title})
+    return {
+        "breadcrumbs": breadcrumbs,
+        "directory_url": breadcrumbs[-1]["url"] if breadcrumbs else "",
+        "engagements": departments_engaging(forum),
+        "structured_data": forum_structured_data(forum, absolute[-1]["url"], absolute),
+    }
+
+
+def department_index_context(page, request):
+    return {"departments": departments_for_index(), "breadcrumbs": breadcrumbs_for(page, request)}
+
+
+def department_page_context(department, request):
+    return {"engagements": department_engagements(department), "breadcrumbs": breadcrumbs_for(department, request)}
+
+
+# --- Site search --------------------------------------------------------------------------------
+
+
+@dataclass
+class SiteSearchResults:
+    """Site search in two groups, each with its first few matches and how many there are in all."""
+
+    communities: list
+    community_count: int
+    departments: list
+    department_count: int
+
+    @property
+    def total(self):
+        return self.community_count + self.department_count
+
+
+def search_site(query, locale=None, per_group=SITE_SEARCH_GROUP_SIZE):
+    """Search listed communities and public departments in ``locale`` (the active one by default)."""
+    terms = search_terms(query)
+    if not terms:
+        return SiteSearchResults([], 0, [], 0)
+    locale = locale or Locale.get_active()
+    communities = listed_forums(locale).select_related("community_type").search(terms)
+    departments = public_departments(locale).search(terms)
+    return SiteSearchResults(
+        communities=list(communities[:per_group]),
+        community_count=communities.count(),
+        departments=list(departments[:per_group]),
+        department_count=departments.count(),
+    )

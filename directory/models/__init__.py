@@ -1,0 +1,50 @@
+"""The directory's data: pages, vocabularies, moderation records and upkeep records."""
+
+from .choices import (
+    DepartmentKind,
+    EngagementMode,
+    EngagementPreference,
+    EngagementStatus,
+    FigureSource,
+    ForumStatus,
+    LinkStatus,
+    OperatorKind,
+    PlanStatus,
+)
+from .departments import DepartmentIndexPage, DepartmentPage, DepartmentPageTag, Engagement
+from .forums import ForumIndexPage, ForumPage, ForumPageTag, normalise_website
+from .moderation import EditSuggestion, Nomination, OutboundEmail, ProblemReport
+from .pages import NominationPage, ProgressPage
+from .taxonomy import Audience, CommunityType, Region
+from .upkeep import LinkCheck, ReviewReminder
+
+__all__ = [
+    "Audience",
+    "CommunityType",
+    "DepartmentIndexPage",
+    "DepartmentKind",
+    "DepartmentPage",
+    "DepartmentPageTag",
+    "EditSuggestion",
+    "Engagement",
+    "EngagementMode",
+    "EngagementPreference",
+    "EngagementStatus",
+    "FigureSource",
+    "ForumIndexPage",
+    "ForumPage",
+    "ForumPageTag",
+    "ForumStatus",
+    "LinkCheck",
+    "LinkStatus",
+    "Nomination",
+    "NominationPage",
+    "OperatorKind",
+    "OutboundEmail",
+    "PlanStatus",
+    "ProblemReport",
+    "ProgressPage",
+    "Region",
+    "ReviewReminder",
+    "normalise_website",
+]

@@ -1,0 +1,157 @@
+"""What the public sends in, kept apart from the live pages until an editor decides.
+
+Nominations (a new community, or a claim on an existing one), suggested edits, problem reports
+and the emails we send about them. Contact details here are private.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Nomination(models.Model):
+    """An operator's request to list a community (or to claim an existing entry).
+
+    The operator's private link carries a random token; only its SHA-256 hash is stored.
+    """
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("New community")
+        CLAIM = "claim", _("Claim of an existing entry")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an editor")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REMOVAL_REQUESTED = "removal_requested", _("Removal requested")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NEW)
+    forum = models.ForeignKey(
+        "directory.ForumPage",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="nominations",
+    )
+    contact_name = models.CharField(_("contact name"), max_length=200)
+    contact_email = models.EmailField(_("contact email"))
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    editor_comment = models.TextField(_("editor's comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        indexes = [models.Index(fields=["status", "-submitted_at"])]
+
+    def __str__(self):
+        return self.reference
+
+
+class EditSuggestion(models.Model):
+    """Anyone's proposed change to a live entry; becomes a revision only if an editor accepts it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an editor")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    forum = models.ForeignKey(
+        "directory.ForumPage", verbose_name=_("community"), on_delete=models.CASCADE, related_name="suggestions"
+    )
+    proposed = models.JSONField(_("proposed values"), default=dict)
+    reason = models.TextField(_("reason"), max_length=2000)
+    suggester_name = models.CharField(_("name"), max_length=200, blank=True)
+    suggester_email = models.EmailField(_("email"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decision_reason = models.TextField(_("reason for decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("suggested edit")
+        verbose_name_plural = _("suggested edits")
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.forum} ({self.get_status_display()})"
+
+
+class ProblemReport(models.Model):
+    """Anyone's report that an entry is wrong, broken, closed or should not be listed."""
+
+    class Kind(models.TextChoices):
+        BROKEN_LINK = "broken_link", _("The link does not work")
+        CLOSED = "closed", _("The community has closed")
+        WRONG_DETAILS = "wrong_details", _("Some details are wrong")
+        SHOULD_NOT_BE_LISTED = "should_not_be_listed", _("It should not be listed")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    forum = models.ForeignKey(
+        "directory.ForumPage", verbose_name=_("community"), on_delete=models.CASCADE, related_name="problem_reports"
+    )
+    kind = models.CharField(_("problem"), max_length=30, choices=Kind.choices)
+    details = models.TextField(_("details"), max_length=2000, blank=True)
+    reporter_email = models.EmailField(_("email"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolution_note = models.TextField(_("resolution"), blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.forum}: {self.get_kind_display()}"
+
+
+class OutboundEmail(models.Model):
+    """An email we owe someone; kept so a failing mail server loses nothing and editors see failures."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    nomination = models.ForeignKey(Nomination, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outbound email")
+        verbose_name_plural = _("outbound emails")
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.subject} ({self.get_status_display()})"

@@ -1,0 +1,106 @@
+"""Workflow glue: tell operators what the editors decided.
+
+Wagtail only emails the person who started a review (``requested_by``), and nominations are
+started anonymously, so the operator's emails come from these handlers on
+``workflow_approved`` / ``workflow_rejected``. They update the nomination's status and email
+the operator, with the editor's comment. Wagtail's own notifications to editors are sent from
+the task queue after the change is committed, so a broken mail server cannot undo a
+nomination or an approval. Connected in ``DirectoryConfig.ready()``.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from directory.emails import entry_url, queue_templated_email
+from directory.models import ForumPage, Nomination
+from directory.nominations import ACTIVE_STATUSES, record_status
+
+
+def forum_under_review(workflow_state):
+    """The community page a workflow state is about, or None for any other kind of page."""
+    content = workflow_state.content_object
+    specific = getattr(content, "specific", content)
+    return specific if isinstance(specific, ForumPage) else None
+
+
+def nominations_waiting_on(forum):
+    """The operator nominations (not claims) waiting for the editors' decision on this entry."""
+    return list(Nomination.objects.filter(forum=forum, kind=Nomination.Kind.NEW, status__in=ACTIVE_STATUSES))
+
+
+def editor_comment(workflow_state):
+    """The comment the editor left on the task they just finished (may be empty)."""
+    task_state = workflow_state.current_task_state
+    return (task_state.comment or "").strip() if task_state is not None else ""
+
+
+def email_language(forum):
+    return forum.locale.language_code if forum.locale_id else None
+
+
+def tell_operators(workflow_state, status, subject, template_name):
+    """Record the editors' decision on the entry's waiting nominations and email each operator."""
+    forum = forum_under_review(workflow_state)
+    if forum is None:
+        return
+    comment = editor_comment(workflow_state)
+    for nomination in nominations_waiting_on(forum):
+        record_status(nomination, status, editor_comment=comment)
+        queue_templated_email(
+            nomination.contact_email,
+            subject,
+            template_name,
+            {"nomination": nomination, "forum": forum, "comment": comment, "entry_url": entry_url(forum)},
+            nomination=nomination,
+            language=email_language(forum),
+            subject_params={"title": forum.title},
+        )
+
+
+def on_workflow_approved(sender, instance, user=None, **kwargs):
+    """The entry was approved (and published): mark its nominations approved and tell the operators."""
+    tell_operators(instance, Nomination.Status.APPROVED, _("%(title)s is now in the directory"), "nomination_approved")
+
+
+def on_workflow_rejected(sender, instance, user=None, **kwargs):
+    """The editor asked for changes: record their comment and send it to the operators."""
+    tell_operators(
+        instance,
+        Nomination.Status.CHANGES_REQUESTED,
+        _("Changes needed to your entry: %(title)s"),
+        "changes_requested",
+    )
+
+
+def defer_wagtail_notification(event):
+    """A receiver that sends Wagtail's notification from the task queue once the change is committed.
+
+    Wagtail emails editors from inside the signal, so an SMTP failure while opening the
+    connection (a login or TLS error) would roll back the nomination that caused it.
+    """
+
+    def receiver(sender, instance, user=None, **kwargs):
+        from directory.tasks import send_wagtail_notification
+
+        user_id = getattr(user, "pk", None)
+        transaction.on_commit(lambda: send_wagtail_notification.enqueue(event, instance.pk, user_id), robust=True)
+
+    return receiver
+
+
+def connect_signal_handlers():
+    from wagtail import signals
+    from wagtail.models import TaskState, WorkflowState
+
+    signals.workflow_approved.connect(on_workflow_approved, dispatch_uid="directory.nomination_approved")
+    signals.workflow_rejected.connect(on_workflow_rejected, dispatch_uid="directory.nomination_changes_requested")
+    # Take Wagtail's own notification receivers' places (same dispatch_uid), whichever app is ready first.
+    for event, sender, dispatch_uid in (
+        ("task_submitted", TaskState, "group_approval_task_submitted_email_notification"),
+        ("workflow_submitted", WorkflowState, "workflow_state_submitted_email_notification"),
+        ("workflow_rejected", WorkflowState, "workflow_state_rejected_email_notification"),
+        ("workflow_approved", WorkflowState, "workflow_state_approved_email_notification"),
+    ):
+        signal = getattr(signals, event)
+        signal.disconnect(sender=sender, dispatch_uid=dispatch_uid)
+        signal.connect(defer_wagtail_notification(event), sender=sender, dispatch_uid=dispatch_uid, weak=False)

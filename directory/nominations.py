@@ -1,0 +1,409 @@
+"""What a nomination does: from an operator's form to a draft entry waiting for an editor.
+
+A nomination creates the community's page as a draft under the directory, saves a revision,
+records a ``Nomination`` (private contact details and the hash of a secret-link token) and starts
+the "Directory moderation" workflow, all in one transaction. The operator gets a receipt email
+with their private link ``/listing/<token>/``, where they can see the status, correct the entry,
+confirm it is still accurate or ask for removal. Claims let the operator of an already listed
+community ask for that link; an editor decides. Views, admin and commands all call these functions.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+from wagtail.models import Locale, Revision, Workflow, WorkflowState
+
+from directory.emails import entry_url, public_url, queue_templated_email
+from directory.forum_details import FIGURE_FIELDS, apply_forum_details
+from directory.models import FigureSource, ForumIndexPage, ForumPage, Nomination, ProblemReport, normalise_website
+from directory.site_tree import MODERATION_WORKFLOW
+
+# Unambiguous characters for references read out over the phone: no 0/O, 1/I/L.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,100}")
+ACTIVE_STATUSES = (Nomination.Status.PENDING, Nomination.Status.CHANGES_REQUESTED)
+
+
+class DuplicateEntry(Exception):
+    """The community is already in the directory (listed or waiting for an editor)."""
+
+    def __init__(self, forum):
+        super().__init__(forum.title)
+        self.forum = forum
+
+
+# Tokens and references
+
+
+def new_token():
+    """A random secret for an operator's private link (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token):
+    """What we store instead of the token: its SHA-256 hex digest."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_reference():
+    """A short, unique, human-friendly reference such as ``PSD-7K3Q-9XWM``."""
+    while True:
+        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+        reference = f"PSD-{code[:4]}-{code[4:]}"
+        if not Nomination.objects.filter(reference=reference).exists():
+            return reference
+
+
+def operator_link(token):
+    """The absolute address of the operator's private page for ``token``."""
+    return public_url(reverse("operator_listing", args=[token]))
+
+
+def nomination_for_token(token):
+    """The nomination whose private link carries ``token``; a plain 404 for any wrong token.
+
+    Only the hash is stored; the stored hash is compared in constant time. A claim's link works
+    only once an editor has approved the claim.
+    """
+    if not TOKEN_PATTERN.fullmatch(token or ""):
+        raise Http404
+    digest = hash_token(token)
+    nomination = Nomination.objects.select_related("forum").filter(token_hash=digest).first()
+    if nomination is None or not hmac.compare_digest(nomination.token_hash, digest):
+        raise Http404
+    if nomination.kind == Nomination.Kind.CLAIM and nomination.status != Nomination.Status.APPROVED:
+        raise Http404
+    return nomination
+
+
+def rotate_operator_token(nomination):
+    """Give the nomination a new private link and return its token; the old link stops working."""
+    token = new_token()
+    nomination.token_hash = hash_token(token)
+    nomination.token_created_at = timezone.now()
+    nomination.save(update_fields=["token_hash", "token_created_at", "updated_at"])
+    return token
+
+
+def current_operator_nomination(forum):
+    """The operator's nomination for a community (the newest approved or active one), or None."""
+    return (
+        Nomination.objects.filter(forum=forum)
+        .exclude(status__in=(Nomination.Status.REJECTED, Nomination.Status.WITHDRAWN))
+        .exclude(kind=Nomination.Kind.CLAIM, status__in=ACTIVE_STATUSES)
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+# Finding existing entries
+
+
+def find_existing_entry(url, exclude=None):
+    """The community already in the directory with this web address (live or waiting), or None.
+
+    Addresses are compared by their normalised key, so ``https://www.example.org/`` and
+    ``http://example.org`` are the same community. Live entries are preferred to drafts.
+    """
+    key = normalise_website(url)
+    if not key:
+        return None
+    entries = ForumPage.objects.filter(website_key=key, alias_of__isnull=True)
+    if exclude is not None:
+        entries = entries.exclude(pk=exclude.pk)
+    return entries.order_by("-live", "pk").first()
+
+
+def directory_index_for(locale=None):
+    """The directory page new entries go under: the one in ``locale`` if it has its own, else the default."""
+    indexes = ForumIndexPage.objects.filter(alias_of__isnull=True)
+    if locale is not None:
+        index = indexes.filter(locale=locale).first()
+        if index is not None:
+            return index
+    return indexes.filter(locale=Locale.get_default()).first() or indexes.first()
+
+
+def unique_slug(index, title):
+    """A slug for a new entry under ``index`` that no sibling uses yet."""
+    base = slugify(title)[:70].strip("-") or "community"
+    taken = set(index.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+# Moderation
+
+
+def moderation_workflow(page):
+    """The workflow that moderates ``page``: the one attached to its section, or "Directory moderation"."""
+    return page.get_workflow() or Workflow.objects.filter(name=MODERATION_WORKFLOW, active=True).first()
+
+
+def send_for_moderation(page, user=None):
+    """Put the page's latest revision in front of the editors, restarting any review under way.
+
+    A review waiting on the operator ("changes requested") resumes; a review in progress starts
+    again so the editors see the newest revision. Returns the workflow state.
+    """
+    state = page.current_workflow_state
+    if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        state.resume(user=user)
+        return state
+    if state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS:
+        state.cancel(user=user)
+    workflow = moderation_workflow(page)
+    if workflow is None:
+        return None
+    return workflow.start(page, user)
+
+
+def create_translation_aliases(page):
+    """Give a new page its aliases in the other languages, as the admin does when a page is added."""
+    from wagtail_localize.synctree import create_aliases_for_new_page
+
+    create_aliases_for_new_page(page)
+
+
+def delete_unpublished_entry(forum, user=None):
+    """Remove a draft entry that was never published, with its review and its aliases in other languages."""
+    state = forum.current_workflow_state
+    if state is not None:
+        state.cancel(user=user)
+    for alias in ForumPage.objects.filter(alias_of_id=forum.pk):
+        alias.delete()
+    forum.delete()
+
+
+def create_nomination(kind, forum, contact, token):
+    """The nomination record: private contact details and the hash of the operator's token."""
+    return Nomination.objects.create(
+        reference=new_reference(),
+        kind=kind,
+        forum=forum,
+        contact_name=contact["contact_name"],
+        contact_email=contact["contact_email"],
+        message=contact.get("message", ""),
+        token_hash=hash_token(token),
+    )
+
+
+def record_status(nomination, status, editor_comment=None):
+    """Save a nomination's new status (and the editor's comment, when given)."""
+    nomination.status = status
+    fields = ["status", "updated_at"]
+    if editor_comment is not None:
+        nomination.editor_comment = editor_comment
+        fields.append("editor_comment")
+    nomination.save(update_fields=fields)
+    return nomination
+
+
+def receipt_context(nomination, token=None):
+    context = {"nomination": nomination, "forum": nomination.forum}
+    if token:
+        context["operator_link"] = operator_link(token)
+    return context
+
+
+@transaction.atomic
+def submit_nomination(details, contact, locale=None):
+    """Create a draft entry for a nominated community, start moderation and email a receipt.
+
+    ``details`` are the community's public details (``directory.forum_details`` shape);
+    ``contact`` has ``contact_name``, ``contact_email`` and an optional ``message``.
+    Returns ``(nomination, token)``; the token is only ever in the operator's email.
+    Raises ``DuplicateEntry`` when the address is already in the directory.
+    """
+    existing = find_existing_entry(details["website"])
+    if existing is not None:
+        raise DuplicateEntry(existing)
+    index = directory_index_for(locale)
+    today = timezone.localdate()
+    forum = ForumPage(
+        title=details["title"],
+        slug=unique_slug(index, details["title"]),
+        live=False,
+        has_unpublished_changes=True,
+        locale_id=index.locale_id,
+        last_verified=today,
+        contact_name=contact["contact_name"],
+        contact_email=contact["contact_email"],
+    )
+    apply_forum_details(forum, details)
+    if any(details.get(name) is not None for name in FIGURE_FIELDS):
+        forum.figures_as_of = today
+        forum.figures_source = FigureSource.SELF_REPORTED
+    index.add_child(instance=forum)
+    forum.save_revision(log_action=True)
+    create_translation_aliases(forum)
+    token = new_token()
+    nomination = create_nomination(Nomination.Kind.NEW, forum, contact, token)
+    send_for_moderation(forum)
+    queue_templated_email(
+        nomination.contact_email,
+        _("Your nomination %(reference)s: %(title)s") % {"reference": nomination.reference, "title": forum.title},
+        "nomination_received",
+        receipt_context(nomination, token),
+        nomination=nomination,
+    )
+    return nomination, token
+
+
+@transaction.atomic
+def submit_operator_update(nomination, details, contact=None):
+    """Save the operator's corrections as a new revision and send it to the editors.
+
+    The live entry is never changed here; editors approve the revision through the workflow.
+    """
+    forum = nomination.forum
+    draft = forum.get_latest_revision_as_object()
+    apply_forum_details(draft, details)
+    if contact:
+        draft.contact_name = contact.get("contact_name", draft.contact_name)
+        draft.contact_email = contact.get("contact_email", draft.contact_email)
+    revision = draft.save_revision(log_action=True)
+    send_for_moderation(forum)
+    record_status(nomination, Nomination.Status.PENDING, editor_comment="")
+    queue_templated_email(
+        nomination.contact_email,
+        _("We have your changes to %(title)s") % {"title": draft.title},
+        "operator_update_received",
+        receipt_context(nomination),
+        nomination=nomination,
+    )
+    return revision
+
+
+def mark_forum_verified(forum, day=None, user=None):
+    """Record that a community's entry was confirmed accurate on ``day`` (today by default).
+
+    This is a fact about the entry, not an edit, so it does not wait for moderation: the live
+    row (and its aliases in other languages) and the stored copies of its live and latest
+    revisions get the date, so a later publish does not put the old date back.
+    """
+    day = day or timezone.localdate()
+    ForumPage.objects.filter(pk=forum.pk).update(last_verified=day)
+    ForumPage.objects.filter(alias_of_id=forum.pk).update(last_verified=day)
+    revision_ids = {forum.live_revision_id, forum.latest_revision_id} - {None}
+    for revision in Revision.objects.filter(pk__in=revision_ids):
+        revision.content["last_verified"] = day.isoformat()
+        revision.save(update_fields=["content"])
+    forum.last_verified = day
+    log(instance=forum, action="directory.forum.verified", user=user, data={"date": day.isoformat()})
+    return day
+
+
+def confirm_still_accurate(nomination):
+    """The operator confirms their entry is still accurate: set its last verified date to today."""
+    if nomination.forum is None:
+        raise Http404
+    return mark_forum_verified(nomination.forum)
+
+
+@transaction.atomic
+def request_removal(nomination, reason=""):
+    """The operator asks for their entry to be removed.
+
+    An entry never published is withdrawn at once (its draft deleted); a listed entry goes to
+    the editors as a "should not be listed" report, since removal is an editor's decision.
+    """
+    forum = nomination.forum
+    if forum is None or forum.first_published_at is None:
+        if forum is not None:
+            delete_unpublished_entry(forum)
+        record_status(nomination, Nomination.Status.WITHDRAWN)
+        report = None
+    else:
+        report = ProblemReport.objects.create(
+            forum=forum,
+            kind=ProblemReport.Kind.SHOULD_NOT_BE_LISTED,
+            details=str(_("The operator asked for removal (reference %(reference)s). Reason: %(reason)s"))
+            % {"reference": nomination.reference, "reason": reason or "—"},
+            reporter_email=nomination.contact_email,
+        )
+        record_status(nomination, Nomination.Status.REMOVAL_REQUESTED)
+    queue_templated_email(
+        nomination.contact_email,
+        _("Your removal request %(reference)s") % {"reference": nomination.reference},
+        "removal_requested",
+        {"nomination": nomination, "forum": forum, "withdrawn": report is None},
+        nomination=nomination,
+    )
+    return report
+
+
+# Claims
+
+
+@transaction.atomic
+def submit_claim(forum, contact):
+    """Someone who runs a listed community asks for its private link; an editor decides.
+
+    Returns the claim (a ``Nomination`` of kind "claim"). Its link only works after approval.
+    """
+    claim = create_nomination(Nomination.Kind.CLAIM, forum, contact, new_token())
+    queue_templated_email(
+        claim.contact_email,
+        _("Your claim %(reference)s: %(title)s") % {"reference": claim.reference, "title": forum.title},
+        "claim_received",
+        {"nomination": claim, "forum": forum},
+        nomination=claim,
+    )
+    return claim
+
+
+@transaction.atomic
+def approve_claim(claim, editor):
+    """Approve a claim: the claimant becomes the entry's contact and is emailed a private link."""
+    token = rotate_operator_token(claim)
+    forum = claim.forum
+    had_pending_changes = forum.has_unpublished_changes
+    draft = forum.get_latest_revision_as_object()
+    draft.contact_name = claim.contact_name
+    draft.contact_email = claim.contact_email
+    revision = draft.save_revision(user=editor, log_action=True)
+    if forum.live and not had_pending_changes:
+        # Only private contact details changed, and an editor approved them: publish straight away.
+        revision.publish(user=editor)
+    record_status(claim, Nomination.Status.APPROVED)
+    queue_templated_email(
+        claim.contact_email,
+        _("Your claim %(reference)s was approved") % {"reference": claim.reference},
+        "claim_approved",
+        {**receipt_context(claim, token), "entry_url": entry_url(forum)},
+        nomination=claim,
+    )
+    return token
+
+
+@transaction.atomic
+def decline_nomination(nomination, editor, reason):
+    """Decline a nomination or claim with a reason sent to the person.
+
+    A new community's draft that was never published is deleted, so the address can be
+    nominated again later; the nomination record stays for the editors.
+    """
+    forum = nomination.forum
+    if nomination.kind == Nomination.Kind.NEW and forum is not None and forum.first_published_at is None:
+        delete_unpublished_entry(forum, user=editor)
+    record_status(nomination, Nomination.Status.REJECTED, editor_comment=reason)
+    queue_templated_email(
+        nomination.contact_email,
+        _("Your request %(reference)s was declined") % {"reference": nomination.reference},
+        "nomination_declined",
+        {"nomination": nomination, "reason": reason},
+        nomination=nomination,
+    )
+    return nomination

@@ -1,0 +1,220 @@
+"""Communities, their operators and the vocabularies in the shapes of HSDS 3.0.
+
+- a community (ForumPage) is a ``service`` with one ``virtual`` location, its website;
+- its operator is an ``organization`` (one per normalised operator name);
+- its topics, audiences, regions, type, engagement preference and welcomed ways of taking
+  part are ``attributes`` linking it to ``taxonomy_terms``;
+- ``assured_date`` is the day the entry was last verified.
+
+Only public fields are read. Empty optional fields are left out rather than sent empty.
+"""
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from directory.models import ForumStatus, OperatorKind
+
+from .identifiers import (
+    attribute_id,
+    language_id,
+    location_id,
+    normalise_operator_name,
+    organization_id,
+    service_at_location_id,
+    service_id,
+)
+from .taxonomies import forum_terms
+
+SERVICE_STATUS = {
+    ForumStatus.ACTIVE: "active",
+    ForumStatus.INACTIVE: "inactive",
+    ForumStatus.CLOSED: "defunct",
+}
+# ISO 639 codes for the languages people most often write in the "languages" field.
+LANGUAGE_CODES = {
+    "english": "en",
+    "welsh": "cy",
+    "cymraeg": "cy",
+    "scottish gaelic": "gd",
+    "gaelic": "gd",
+    "irish": "ga",
+    "cornish": "kw",
+    "british sign language": "bfi",
+    "bsl": "bfi",
+    "polish": "pl",
+    "urdu": "ur",
+    "punjabi": "pa",
+    "bengali": "bn",
+    "arabic": "ar",
+    "romanian": "ro",
+    "french": "fr",
+    "spanish": "es",
+}
+LANGUAGE_SEPARATORS = re.compile(r"\s*(?:,|;|/|\band\b)\s*", re.IGNORECASE)
+
+
+def compact(record):
+    """The record without the optional fields that have no value."""
+    return {name: value for name, value in record.items() if value is not None and value != "" and value != []}
+
+
+def timestamp(moment):
+    """A moment as RFC 3339 UTC with milliseconds, as HSDS's examples write it."""
+    if moment is None:
+        return None
+    return moment.astimezone(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def service_record(forum):
+    """A community as an HSDS service with its one-to-one fields only (the /services list)."""
+    status = SERVICE_STATUS.get(forum.status, "inactive")
+    return compact(
+        {
+            "id": service_id(forum),
+            "organization_id": organization_id(forum.operator_name),
+            "name": forum.title,
+            "description": "\n\n".join(text for text in (forum.summary, forum.description) if text),
+            "url": forum.website,
+            "status": status,
+            "alert": forum.status_reason if status != "active" else "",
+            "assured_date": forum.last_verified.isoformat() if forum.last_verified else None,
+            "last_modified": timestamp(forum.last_published_at),
+        }
+    )
+
+
+def full_service_record(forum):
+    """A community as a fully nested HSDS service: organization, virtual location, languages, attributes."""
+    record = service_record(forum)
+    operator = Operator.of_forum(forum)
+    record.update(
+        compact(
+            {
+                "organization": operator.record() if operator else None,
+                "service_at_locations": [service_at_location_record(forum)],
+                "languages": language_records(forum),
+                "attributes": [attribute_record(forum, term) for term in forum_terms(forum)],
+            }
+        )
+    )
+    return record
+
+
+def service_at_location_record(forum):
+    return {
+        "id": service_at_location_id(forum),
+        "service_id": service_id(forum),
+        "location_id": location_id(forum),
+        "location": compact(
+            {
+                "id": location_id(forum),
+                "location_type": "virtual",
+                "url": forum.website,
+                "name": forum.title,
+                "organization_id": organization_id(forum.operator_name),
+            }
+        ),
+    }
+
+
+def language_records(forum):
+    """The languages the community uses, from its free-text "languages" field."""
+    records = []
+    for name in LANGUAGE_SEPARATORS.split(forum.languages or ""):
+        name = name.strip()
+        if name:
+            code = LANGUAGE_CODES.get(name.casefold(), "")
+            records.append(
+                compact(
+                    {
+                        "id": language_id(forum, code or name),
+                        "service_id": service_id(forum),
+                        "name": name,
+                        "code": code,
+                    }
+                )
+            )
+    return records
+
+
+def attribute_record(forum, term):
+    return {
+        "id": attribute_id(forum, term.id),
+        "link_id": service_id(forum),
+        "link_type": term.kind,
+        "link_entity": "service",
+        "taxonomy_term_id": term.id,
+        "taxonomy_term": taxonomy_term_record(term),
+    }
+
+
+def taxonomy_record(taxonomy):
+    return {"id": taxonomy.id, "name": str(taxonomy.name), "description": str(taxonomy.description)}
+
+
+def taxonomy_term_record(term):
+    taxonomy = term.taxonomy
+    return compact(
+        {
+            "id": term.id,
+            "code": term.slug,
+            "name": term.name,
+            "description": term.description or term.name,
+            "taxonomy": taxonomy.kind,
+            "taxonomy_id": taxonomy.id,
+            "taxonomy_detail": taxonomy_record(taxonomy),
+        }
+    )
+
+
+@dataclass
+class Operator:
+    """The organisation or group that runs one or more communities, known only by the name given."""
+
+    name: str
+    kinds: Counter = field(default_factory=Counter)
+    names: set = field(default_factory=set)  # every spelling of the name, as entered
+
+    @property
+    def id(self):
+        return organization_id(self.name)
+
+    @property
+    def kind(self):
+        """The kind of operator most of its entries give, or ''."""
+        known = [(count, kind) for kind, count in self.kinds.items() if kind]
+        return max(known)[1] if known else ""
+
+    @classmethod
+    def of_forum(cls, forum):
+        if not normalise_operator_name(forum.operator_name):
+            return None
+        return cls(name=" ".join(forum.operator_name.split()), kinds=Counter([forum.operator_kind]))
+
+    def record(self):
+        """The operator as an HSDS organization."""
+        if self.kind:
+            description = _("%(kind)s that runs online communities listed in the Peer Support Directory.") % {
+                "kind": OperatorKind(self.kind).label
+            }
+        else:
+            description = _("Runs online communities listed in the Peer Support Directory.")
+        return {"id": self.id, "name": self.name, "description": description}
+
+
+def operators_of(forums):
+    """The operators of ``forums`` in name order, one per normalised name (one query)."""
+    operators = {}
+    rows = forums.exclude(operator_name="").order_by("pk").values_list("operator_name", "operator_kind")
+    for name, kind in rows:
+        key = normalise_operator_name(name)
+        if not key:
+            continue
+        operator = operators.setdefault(key, Operator(name=" ".join(name.split())))
+        operator.names.add(name)
+        operator.kinds[kind] += 1
+    return sorted(operators.values(), key=lambda operator: (operator.name.casefold(), operator.id))

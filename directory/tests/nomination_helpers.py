@@ -1,0 +1,163 @@
+"""Shared steps for the nomination tests: filling the form over HTTP, editors, workflow actions.
+
+The fixtures (``editor``, ``fresh_rate_limits``) are in ``directory/tests/conftest.py``.
+"""
+
+import smtplib
+import time
+
+from django.core.mail.backends.base import BaseEmailBackend
+
+from directory.forms import signed_start_time
+from directory.models import ForumPage, Nomination
+
+STEP_PATHS = {"community": "/nominate/", "suitability": "/nominate/suitability/", "operator": "/nominate/operator/"}
+
+
+def started_long_ago():
+    """A signed start time a minute in the past: a person who took their time."""
+    return signed_start_time(time.time() - 60)
+
+
+def nomination_answers(**overrides):
+    """Answers for the three steps, as a person would type them; override any field by name."""
+    answers = {
+        "community": {
+            "title": "Parents Together",
+            "website": "https://parents-together.example.org/",
+            "summary": "Parents of young children help each other.",
+            "description": "A friendly forum.",
+            "topics": "parenting, sleep",
+            "languages": "English",
+            "started": started_long_ago(),
+            "nickname": "",
+        },
+        "suitability": {
+            "is_moderated": "yes",
+            "house_rules_url": "https://parents-together.example.org/rules",
+            "members": "12,000",
+            "monthly_visitors": "",
+            "posts": "",
+            "volunteer_moderators": "8",
+            "engagement_preference": "welcomes",
+            "welcomed_modes": ["expert_answers", "hosted_qa"],
+            "started": started_long_ago(),
+            "nickname": "",
+        },
+        "operator": {
+            "operator_name": "Parents Together CIC",
+            "operator_kind": "charity",
+            "contact_name": "Pat Private",
+            "contact_email": "pat.private@example.net",
+            "message": "",
+            "confirm": "on",
+            "started": started_long_ago(),
+            "nickname": "",
+        },
+    }
+    for name, value in overrides.items():
+        for step in answers.values():
+            if name in step:
+                step[name] = value
+    return answers
+
+
+def post_steps(client, answers, prefix=""):
+    """Post the three steps; returns the last response (a redirect to check your answers if all went well)."""
+    response = None
+    for step, path in STEP_PATHS.items():
+        response = client.post(prefix + path, answers[step])
+        if response.status_code != 302:
+            return response
+    return response
+
+
+def nominate(client, django_capture_on_commit_callbacks, prefix="", **overrides):
+    """Fill in every step and submit; returns the final response. Emails are sent (on commit)."""
+    response = post_steps(client, nomination_answers(**overrides), prefix=prefix)
+    if response.status_code != 302:
+        return response
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(prefix + "/nominate/check/", {"nickname": ""})
+
+
+def pending_forum(title="Parents Together"):
+    return ForumPage.objects.get(title=title)
+
+
+def workflow_action(client, forum, action, comment=""):
+    """An editor presses a workflow button in the admin, as the real admin endpoint receives it."""
+    task_state = forum.current_workflow_task_state
+    url = f"/admin/pages/workflow/action/{forum.pk}/{action}/{task_state.pk}/"
+    return client.post(url, {"comment": comment} if comment or action == "reject" else {})
+
+
+def operator_token_from_email(outbox):
+    """The token in the private link of the newest email that has one."""
+    for message in reversed(outbox):
+        for line in message.body.splitlines():
+            if "/listing/" in line:
+                return line.strip().rstrip("/").split("/listing/")[1]
+    raise AssertionError("no private link in the emails sent")
+
+
+def nomination_for(title="Parents Together"):
+    return Nomination.objects.get(forum__title=title)
+
+
+class BrokenEmailBackend(BaseEmailBackend):
+    """A mail server that is down: every send fails as SMTP would."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+class RefusingLoginEmailBackend(BaseEmailBackend):
+    """A mail server that refuses our login: opening the connection fails."""
+
+    def open(self):
+        raise smtplib.SMTPAuthenticationError(535, b"Authentication failed")
+
+    def send_messages(self, email_messages):
+        self.open()
+
+
+def approve(forum, user):
+    """An editor approves the entry's current review (the same call the admin's button makes)."""
+    task_state = forum.current_workflow_task_state
+    task_state.task.specific.on_action(task_state, user, "approve")
+
+
+def request_changes(forum, user, comment):
+    task_state = forum.current_workflow_task_state
+    task_state.task.specific.on_action(task_state, user, "reject", comment=comment)
+
+
+def sample_details(**overrides):
+    """Public details in the ``directory.forum_details`` shape, as a form would produce them."""
+    details = {
+        "title": "Carers Corner",
+        "website": "https://carers-corner.example.org",
+        "summary": "Carers support each other.",
+        "description": "",
+        "languages": "English",
+        "operator_name": "Carers Corner Ltd",
+        "operator_kind": "company",
+        "house_rules_url": "",
+        "engagement_preference": "welcomes",
+        "members": 500,
+        "monthly_visitors": None,
+        "posts": None,
+        "volunteer_moderators": 3,
+        "is_moderated": True,
+        "community_type": None,
+        "topics": ["caring"],
+        "audiences": [],
+        "regions": [],
+        "welcomed_modes": ["expert_answers"],
+    }
+    details.update(overrides)
+    return details
+
+
+SAMPLE_CONTACT = {"contact_name": "Casey Carer", "contact_email": "casey@private.example", "message": ""}

@@ -1,0 +1,144 @@
+"""A community's public page: every public field, never the private ones, the engagement
+preference up front, the departments engaging, status notices and structured data."""
+
+import json
+import re
+
+import pytest
+
+from directory.models import EngagementMode, EngagementPreference, EngagementStatus, ForumStatus, LinkStatus
+from directory.tests.factories import AudienceFactory, DepartmentPageFactory, EngagementFactory, ForumPageFactory
+
+
+@pytest.fixture
+def netmums(directory_index):
+    return ForumPageFactory(
+        parent=directory_index,
+        title="Netmums",
+        slug="netmums",
+        website="https://www.netmums.com/coffeehouse/",
+        summary="Where parents share advice on pregnancy, babies and family life.",
+        description="A large UK forum for mums and dads.\n\nFounded in 2000.",
+        topics=["parenting"],
+        audiences=[AudienceFactory(slug="parents")],
+        operator_name="Netmums Ltd",
+        members=2_000_000,
+        is_moderated=True,
+        house_rules_url="https://www.netmums.com/rules",
+        welcomes_expert_answers=True,
+        contact_name="Jo Private",
+        contact_email="jo.private@netmums.example",
+        editor_notes="Spoke to Jo on the phone about the figures.",
+    )
+
+
+def structured_data(html):
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "no JSON-LD on the page"
+    return json.loads(match.group(1))
+
+
+@pytest.mark.django_db
+def test_forum_page_shows_public_fields_and_never_private_ones(client, netmums):
+    """Operators give us their contact details in confidence; leaking them would break that trust."""
+    html = client.get("/directory/netmums/").content.decode()
+    for public in ["Netmums", "Where parents share advice", "Founded in 2000", "parenting", "Netmums Ltd", "2,000,000"]:
+        assert public in html
+    assert "Parents and carers" in html
+    assert "Expert answers in discussions" in html
+    for private in ["Jo Private", "jo.private@netmums.example", "Spoke to Jo", "netmums.example"]:
+        assert private not in html
+
+
+@pytest.mark.django_db
+def test_outbound_links_do_not_pass_reputation_or_window_access(client, netmums):
+    """Links out must not vouch for the site to search engines nor give it a handle on our window."""
+    html = client.get("/directory/netmums/").content.decode()
+    links = re.findall(r'<a [^>]*href="https://www\.netmums\.com/coffeehouse/"[^>]*>', html)
+    assert links
+    assert all('rel="nofollow noopener"' in link for link in links)
+
+
+@pytest.mark.django_db
+def test_a_community_that_does_not_welcome_officials_says_so_prominently(client, directory_index):
+    """An official who missed this would post where they are unwelcome and damage trust."""
+    ForumPageFactory(
+        parent=directory_index, slug="private-club", engagement_preference=EngagementPreference.DOES_NOT_WELCOME
+    )
+    html = client.get("/directory/private-club/").content.decode()
+    assert "govuk-warning-text" in html
+    assert "This community does not welcome public servants" in html
+
+
+@pytest.mark.django_db
+def test_a_welcoming_community_says_how(client, netmums):
+    """Officials need to know what kind of taking part is welcome."""
+    html = client.get("/directory/netmums/").content.decode()
+    assert "This community welcomes public servants" in html
+    assert '<div class="govuk-inset-text" id="engagement-preference">' in html
+    assert '<div class="govuk-warning-text" id="engagement-preference">' not in html
+
+
+@pytest.mark.django_db
+def test_departments_engaging_are_shown_in_this_language_only_when_live(client, netmums, departments_index):
+    """Visitors must see which bodies take part, but not a draft department nor an ended engagement."""
+    education = DepartmentPageFactory(parent=departments_index, title="Department for Education")
+    draft = DepartmentPageFactory(parent=departments_index, title="Secret Draft Department", live=False)
+    past = DepartmentPageFactory(parent=departments_index, title="Department That Left")
+    EngagementFactory(department=education, forum=netmums, mode=EngagementMode.HOSTED_QA)
+    EngagementFactory(department=draft, forum=netmums)
+    EngagementFactory(department=past, forum=netmums, status=EngagementStatus.ENDED)
+    html = client.get("/directory/netmums/").content.decode()
+    assert "Department for Education" in html
+    assert "Hosted question-and-answer sessions" in html
+    assert "Secret Draft Department" not in html
+    assert "Department That Left" not in html
+
+
+@pytest.mark.django_db
+def test_status_notice_explains_a_closed_community(client, directory_index):
+    """Someone following an old link must learn the community closed, and why."""
+    ForumPageFactory(
+        parent=directory_index, slug="gone", status=ForumStatus.CLOSED, status_reason="The owners shut it in 2024."
+    )
+    html = client.get("/directory/gone/").content.decode()
+    assert "This community has closed." in html
+    assert "The owners shut it in 2024." in html
+
+
+@pytest.mark.django_db
+def test_broken_link_is_flagged(client, directory_index):
+    """A visitor should know before clicking that the site may be gone."""
+    ForumPageFactory(parent=directory_index, slug="broken", link_status=LinkStatus.BROKEN)
+    assert "could not reach this web address" in client.get("/directory/broken/").content.decode()
+
+
+@pytest.mark.django_db
+def test_structured_data_is_valid_escaped_json_ld(client, directory_index):
+    """Search engines read the JSON-LD; a title with </script> must not break out of it."""
+    ForumPageFactory(
+        parent=directory_index,
+        slug="tricky",
+        title="Tricky </script><script>alert(1)</script>",
+        contact_email="hidden@private.example",
+    )
+    html = client.get("/directory/tricky/").content.decode()
+    assert "<script>alert(1)" not in html
+    data = structured_data(html)
+    community, breadcrumbs = data["@graph"]
+    assert data["@context"] == "https://schema.org"
+    assert community["name"] == "Tricky </script><script>alert(1)</script>"
+    assert community["mainEntityOfPage"] == "http://testserver/directory/tricky/"
+    assert [item["name"] for item in breadcrumbs["itemListElement"]][-1].startswith("Tricky")
+    assert "hidden@private.example" not in html
+
+
+@pytest.mark.django_db
+def test_page_has_breadcrumbs_and_contribution_links(client, netmums):
+    """Visitors need a way back to the directory and a way to correct the entry."""
+    html = client.get("/directory/netmums/").content.decode()
+    assert 'class="govuk-breadcrumbs"' in html
+    assert 'href="/directory/"' in html
+    for link in ["/directory/netmums/suggest/", "/directory/netmums/report/", "/directory/netmums/history/"]:
+        assert f'href="{link}"' in html
+    assert 'href="/directory/?topic=parenting"' in html

@@ -1,0 +1,108 @@
+"""Protection for the public forms and the private pages.
+
+- ``public_form`` limits what one address may post (django-ratelimit, counted in the cache,
+  Redis in production) and how big a post may be; over the limit people get a friendly 429 page.
+- ``refuse_as_spam`` answers a robot's submission without storing anything.
+- ``private_page`` marks a response as personal: not cached, not indexed, no referrer.
+"""
+
+import logging
+from functools import wraps
+
+from django.conf import settings
+from django.template.response import TemplateResponse
+from django_ratelimit.core import get_usage
+
+logger = logging.getLogger(__name__)
+
+
+def client_ip(request):
+    """The visitor's address: behind ``TRUSTED_PROXY_COUNT`` proxies, the one they saw.
+
+    Only the proxies we run append to X-Forwarded-For, so the address the nearest trusted proxy
+    received the request from is the n-th entry from the right; anything to its left can be forged.
+    """
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def client_ip_key(group, request):
+    """django-ratelimit key: the visitor's address (IPv6 addresses by their /64 network)."""
+    address = client_ip(request)
+    if ":" in address:
+        return ":".join(address.split(":")[:4])
+    return address
+
+
+def limit_usage(request, group, rate):
+    """Count this post against the address's limit; None when the cache cannot be reached (fail open)."""
+    try:
+        return get_usage(request, group=group, key=client_ip_key, rate=rate, method="POST", increment=True)
+    except Exception:  # a cache outage must not stop people using the forms
+        logger.warning("Rate limit check failed for %s; allowing the request", group, exc_info=True)
+        return None
+
+
+def too_many_requests(request, retry_after=3600):
+    response = TemplateResponse(request, "directory/429.html", {"retry_minutes": max(1, retry_after // 60)}, status=429)
+    response["Retry-After"] = str(max(1, retry_after))
+    return private_headers(response)
+
+
+def payload_too_large(request):
+    return private_headers(TemplateResponse(request, "directory/413.html", {}, status=413))
+
+
+def request_size(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def public_form(group, rate_setting):
+    """Limit posts to the decorated view: by size, and per address by the rate in ``rate_setting``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST":
+                if request_size(request) > getattr(settings, "PUBLIC_FORM_MAX_BYTES", 64 * 1024):
+                    return payload_too_large(request)
+                usage = limit_usage(request, group, getattr(settings, rate_setting))
+                if usage and usage["should_limit"]:
+                    return too_many_requests(request, usage["time_left"])
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def refuse_as_spam(request):
+    """A submission that looks automated: say so kindly, store nothing."""
+    return private_headers(TemplateResponse(request, "directory/spam_refused.html", {}, status=400))
+
+
+def private_headers(response):
+    """Keep a personal page out of caches, search engines and other sites' referrer logs."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    # "same-origin", not "no-referrer": browsers send "Origin: null" with a no-referrer form post,
+    # which Django's CSRF check refuses; same-origin still tells other sites nothing.
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def private_page(view):
+    """Decorator: the view's responses are personal (see ``private_headers``)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return private_headers(view(request, *args, **kwargs))
+
+    return wrapped

@@ -1,0 +1,8 @@
+"""Wagtail loads this module at start-up; each area of the admin lives in ``directory/admin/``."""
+
+# Each import registers that area's hooks, viewsets and reports.
+from directory.admin import (  # noqa: F401
+    editing,
+    moderation,
+    reports,
+)

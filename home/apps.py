@@ -1,0 +1,9 @@
+"""The home app: the home page, site-wide settings, base templates and layout."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HomeConfig(AppConfig):
+    name = "home"
+    verbose_name = _("Home")

@@ -1,0 +1,8 @@
+"""Local development: debug on, a fixed non-secret key, emails printed to the console."""
+
+from .base import *  # noqa: F403
+from .base import STORAGES, env_bool
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = SECRET_KEY or "local-development-key-not-for-production"  # noqa: F405
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -1,0 +1,49 @@
+"""The site's URLs: health, admin and sitemap outside the language prefix; the rest in English
+at / and Welsh at /cy/."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from directory import exports
+from directory.api import api_router
+from directory.views import operator as operator_views
+from home import pages as home_pages
+from home import views as home_views
+from search import views as search_views
+
+urlpatterns = [
+    path("healthz", home_views.healthz, name="healthz"),
+    path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
+    path("openreferral/", include("directory.openreferral.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("search/", search_views.search, name="search"),
+    path("accessibility/", home_pages.accessibility, name="accessibility"),
+    path("privacy/", home_pages.privacy, name="privacy"),
+    path("open-data/", home_pages.open_data, name="open_data"),
+    path("feeds/", include("directory.feeds")),
+    path("directory/export.csv", exports.export_csv, name="directory_export_csv"),
+    path("directory/export.json", exports.export_json, name="directory_export_json"),
+    path("listing/<str:token>/", operator_views.listing, name="operator_listing"),
+    path("listing/<str:token>/update/", operator_views.update, name="operator_update"),
+    path("listing/<str:token>/remove/", operator_views.removal, name="operator_removal"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
