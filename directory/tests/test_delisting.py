@@ -148,6 +148,22 @@ def test_history_is_kept(communities):
     assert PageLogEntry.objects.filter(page=hidden, action="wagtail.publish").count() >= 2
 
 
+def test_history_stays_readable_but_contributions_close(communities, client):
+    """Readers could not see what a delisted entry said, or could send edits nobody would act on."""
+    hidden = communities["hidden"]
+    delist_forum(hidden, REASON)
+    hidden.refresh_from_db()
+
+    page = client.get(hidden.url).content.decode()
+    assert f'href="{hidden.url}history/"' in page
+    assert f'href="{hidden.url}suggest/"' not in page
+    history = client.get(f"{hidden.url}history/")
+    assert history.status_code == 200
+    assert "Hidden Harbour" in history.content.decode()
+    assert client.get(f"{hidden.url}suggest/").status_code == 404
+    assert client.get(f"{hidden.url}report/").status_code == 404
+
+
 def test_a_reason_is_required(communities):
     """An entry could vanish from the directory with no public explanation."""
     with pytest.raises(ValidationError):

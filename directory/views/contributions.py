@@ -17,12 +17,16 @@ from directory.suggestions import NothingChanged, submit_problem_report, submit_
 from directory.views.protection import private_page, public_form, refuse_as_spam
 
 
-def entry_for_contributions(page):
-    """The original entry behind ``page`` (an alias in another language points at it); 404 unless listed."""
-    if not page.live or page.status == ForumStatus.DELISTED:
+def entry_for_contributions(page, *, delisted_too=False):
+    """The original entry behind ``page`` (an alias in another language points at it); 404 unless listed.
+
+    ``delisted_too`` admits a delisted entry, whose public record (its history) stays readable.
+    """
+    if not page.live or (page.status == ForumStatus.DELISTED and not delisted_too):
         raise Http404
     if page.alias_of_id:
-        original = ForumPage.objects.listed().filter(pk=page.alias_of_id).first()
+        originals = ForumPage.objects.live().public() if delisted_too else ForumPage.objects.listed()
+        original = originals.filter(pk=page.alias_of_id).first()
         if original is None:
             raise Http404
         return original
@@ -80,8 +84,11 @@ def report_problem(request, page):
 
 
 def change_history(request, page):
-    """The public list of published changes: when, and which public fields changed from what to what."""
-    forum = entry_for_contributions(page)
+    """The public list of published changes: when, and which public fields changed from what to what.
+
+    A delisted entry keeps its history readable: the record of what it said is part of why it went.
+    """
+    forum = entry_for_contributions(page, delisted_too=True)
     return TemplateResponse(
         request, "directory/forum_history.html", {"page": page, "forum": forum, "history": public_history(forum)}
     )
