@@ -5,6 +5,7 @@ differs. Nothing secret lives in this file.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "home.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,9 +83,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "home.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "urls"
@@ -237,6 +248,84 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Emails are retried after these delays (seconds) before they are marked failed.
 EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
 
+# Security (docs/security.md): response headers, the Content-Security-Policy, admin sign-in limits
+# and two-step verification. production.py adds HTTPS-only cookies, HSTS and the HTTPS redirect.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# The browser features no page of the site uses, switched off (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "browsing-topics",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+# Content-Security-Policy (django-csp; home/security.py). Public pages allow no inline script or
+# style at all; static files may come from STATIC_HOST (a CDN) and images from CSP_IMAGE_ORIGINS
+# (e.g. a media bucket). The Wagtail admin's templates need inline scripts and styles, so the
+# admin gets its own, looser policy that still keeps other sites from framing it.
+_STATIC_ORIGINS = [os.environ["STATIC_HOST"].rstrip("/")] if os.environ.get("STATIC_HOST") else []
+_IMAGE_ORIGINS = [*_STATIC_ORIGINS, *env_list("CSP_IMAGE_ORIGINS")]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_STATIC_ORIGINS],
+        "style-src": ["'self'", *_STATIC_ORIGINS],
+        "img-src": ["'self'", "data:", *_IMAGE_ORIGINS],
+        "font-src": ["'self'", *_STATIC_ORIGINS],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'", *_STATIC_ORIGINS],
+        "style-src": ["'self'", "'unsafe-inline'", *_STATIC_ORIGINS],
+        "img-src": ["'self'", "data:", "blob:", *_IMAGE_ORIGINS],
+        "frame-src": ["'self'"],  # page previews
+        "frame-ancestors": ["'self'"],
+    }
+}
+CSP_ADMIN_URL_PREFIXES = ("/admin/", "/django-admin/")
+
+# Admin sign-in: django-axes locks a username out from one address after AXES_FAILURE_LIMIT wrong
+# passwords for AXES_COOLOFF_HOURS (even the right password is refused meanwhile). Addresses are
+# read as the rate limits read them, behind TRUSTED_PROXY_COUNT proxies.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(hours=float(os.environ.get("AXES_COOLOFF_HOURS", "1")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "directory.views.protection.client_ip"
+AXES_LOCKOUT_CALLABLE = "home.security.sign_in_locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ADMIN = False  # no django.contrib.admin site here; see docs/security.md to unlock
+
+# Two-step verification (django-otp, home/two_factor.py): optional for each editor unless
+# DIRECTORY_REQUIRE_2FA is on, when every editor must set up an authenticator app.
+DIRECTORY_REQUIRE_2FA = env_bool("DIRECTORY_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -246,5 +335,6 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # not its start-up banner on every command
     },
 }

@@ -39,7 +39,11 @@ if os.environ.get("MEDIA_STORAGE_BACKEND"):
         "default": {"BACKEND": os.environ["MEDIA_STORAGE_BACKEND"], "OPTIONS": _media_storage_options},
     }
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the TLS-terminating proxy the deployment puts in front, its X-Forwarded-Proto says whether
+# the visitor used HTTPS. Turn TRUST_X_FORWARDED_PROTO off if clients can reach the app directly,
+# or they could claim HTTPS with the header and skip the redirect.
+if env_bool("TRUST_X_FORWARDED_PROTO", True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
@@ -50,4 +54,5 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,53 @@
+"""Site-wide defences that live in middleware and in django-axes' hooks.
+
+- ``ContentSecurityPolicyMiddleware``: django-csp with two policies. Public pages get the strict
+  ``CONTENT_SECURITY_POLICY`` (no inline script or style at all); the Wagtail admin, whose own
+  templates carry a few inline scripts and styles, gets ``CONTENT_SECURITY_POLICY_ADMIN``.
+  django-csp's per-view decorators cannot reach Wagtail's admin views, hence the path test.
+- ``sign_in_locked_out``: what django-axes shows after too many failed admin sign-ins: a plain
+  page saying when to try again, never a crash or a hint whether the password was right.
+
+See docs/security.md for the threat model these belong to.
+"""
+
+import math
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.shortcuts import render
+
+
+def is_admin_path(path):
+    """Whether ``path`` is one of the admin sites (``CSP_ADMIN_URL_PREFIXES``)."""
+    return path.startswith(tuple(getattr(settings, "CSP_ADMIN_URL_PREFIXES", ())))
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the admin's policy on admin paths."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        # A view's own @csp decorator still wins; otherwise the admin gets its looser policy.
+        if not report_only and parts.config is None and is_admin_path(request.path_info):
+            parts.config = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]
+        return parts
+
+
+def sign_in_locked_out(request, original_response=None, credentials=None):
+    """django-axes' AXES_LOCKOUT_CALLABLE: the "too many attempts" page (HTTP 429).
+
+    The page is the same whether or not the last password was right, so it tells an attacker
+    nothing, and it says how long the wait is so an editor who mistyped knows what to do.
+    """
+    cool_off = settings.AXES_COOLOFF_TIME
+    minutes = max(1, math.ceil(cool_off.total_seconds() / 60)) if cool_off else None
+    response = render(
+        request,
+        "home/sign_in_locked_out.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "retry_minutes": minutes},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+    if minutes:
+        response["Retry-After"] = str(minutes * 60)
+    response["Cache-Control"] = "private, no-store"
+    return response
