@@ -338,7 +338,9 @@ def generate(forums, *, nominations=0, seed=2009, departments=None, log=print):
     index = Page.objects.get(pk=sections["directory"].pk)
     vocabularies = load_vocabularies()
     department_pages = ensure_departments(
-        sections["departments"], rng, departments if departments is not None else min(50, max(5, forums // 2000))
+        sections["departments"],
+        random.Random(seed + 1),
+        departments if departments is not None else min(50, max(5, forums // 2000)),
     )
     content_type = ContentType.objects.get_for_model(ForumPage)
     appender = TreeAppender(index)
