@@ -3,7 +3,7 @@ at / and Welsh at /cy/."""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -44,6 +44,8 @@ urlpatterns += i18n_patterns(
     path("listing/<str:token>/", operator_views.listing, name="operator_listing"),
     path("listing/<str:token>/update/", operator_views.update, name="operator_update"),
     path("listing/<str:token>/remove/", operator_views.removal, name="operator_removal"),
+    # Wagtail's page view, falling back to the English page where there is no Welsh copy yet.
+    re_path(r"^(?!_util/)" + wagtail_urls.serve_pattern.lstrip("^"), home_views.serve_page, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -26,6 +26,7 @@ from directory.emails import entry_url, public_url, queue_templated_email
 from directory.forum_details import FIGURE_FIELDS, apply_forum_details
 from directory.models import FigureSource, ForumIndexPage, ForumPage, Nomination, ProblemReport, normalise_website
 from directory.site_tree import MODERATION_WORKFLOW
+from directory.translation import create_translation_aliases
 
 # Unambiguous characters for references read out over the phone: no 0/O, 1/I/L.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -167,13 +168,6 @@ def send_for_moderation(page, user=None):
     if workflow is None:
         return None
     return workflow.start(page, user)
-
-
-def create_translation_aliases(page):
-    """Give a new page its aliases in the other languages, as the admin does when a page is added."""
-    from wagtail_localize.synctree import create_aliases_for_new_page
-
-    create_aliases_for_new_page(page)
 
 
 def delete_unpublished_entry(forum, user=None):

@@ -1,9 +1,14 @@
-"""Site-wide views that are not Wagtail pages: health check and robots.txt."""
+"""Site-wide views: health check, robots.txt, and Wagtail's page view with a fallback between languages."""
 
+from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from wagtail.models import Locale, Site
+from wagtail.views import serve as wagtail_serve
 
 
 @never_cache
@@ -30,3 +35,49 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def route_in_other_languages(request, path):
+    """The page at ``path`` in another language's tree: ``(page, args, kwargs, remaining path components)``."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    components = [component for component in path.split("/") if component]
+    tried = site.root_page.localized
+    for root in site.root_page.get_translations(inclusive=True).live().exclude(pk=tried.pk).specific():
+        try:
+            page, args, kwargs = root.route(request, components)
+        except Http404:
+            continue
+        consumed = page.depth - root.depth
+        return page, args, kwargs, components[consumed:]
+    return None
+
+
+def serve_page(request, path):
+    """Wagtail's page view; an address that is not in the active language's tree is looked up in the others.
+
+    So the Welsh address of a page that has no Welsh copy yet shows the English page (marked
+    ``request.untranslated_page``: the layout adds a notice in Welsh) instead of a 404, and an
+    address with another language's slug redirects to the page's copy in the active language.
+    """
+    try:
+        return wagtail_serve(request, path)
+    except Http404:
+        if getattr(request, "_wagtail_route_for_request", None) is not None:
+            raise  # the page was found; the 404 is the page's own answer
+        found = route_in_other_languages(request, path)
+        if found is None:
+            raise
+    page, args, kwargs, remaining = found
+    active = Locale.get_active()
+    translation = page.get_translation_or_none(active)
+    if translation is not None and translation.live:
+        subpath = "".join(f"{component}/" for component in remaining)
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(translation.get_url(request) + subpath + (f"?{query}" if query else ""))
+    if (get_language() or settings.LANGUAGE_CODE) == settings.LANGUAGE_CODE:
+        raise Http404
+    request._wagtail_route_for_request = (page, args, kwargs)
+    request.untranslated_page = True
+    return wagtail_serve(request, path)

@@ -166,7 +166,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
-WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False  # translations go live through moderation
+# wagtail-localize's jobs (subtree translation, tree sync) run at once, then children counts are
+# checked: translating a subtree can leave them wrong (wagtail-localize issue 773).
+WAGTAILLOCALIZE_JOBS = {"BACKEND": "directory.translation.TreeRepairingJobBackend"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
