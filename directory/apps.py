@@ -12,3 +12,7 @@ class DirectoryConfig(AppConfig):
         from directory.moderation import connect_signal_handlers
 
         connect_signal_handlers()
+
+        from directory.caching import connect_cache_invalidation
+
+        connect_cache_invalidation()

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
+from directory.caching import public_content_changed
 from directory.models import ForumPage, LinkCheck, LinkStatus
 
 Outcome = LinkCheck.Outcome
@@ -189,6 +190,7 @@ def record_results(forums, results_by_url):
             if forum.link_failures >= broken_after_failures and days_failing >= broken_after:
                 forum.link_status = LinkStatus.BROKEN
         ForumPage.objects.bulk_update(forums, ["link_status", "link_checked_at", "link_failures"], batch_size=500)
+        public_content_changed()  # a broken link shows on the forum's page; bulk_update sends no signal
     return checks
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.models import Locale, Revision, Workflow, WorkflowState
 
+from directory.caching import public_content_changed
 from directory.emails import entry_url, public_url, queue_templated_email
 from directory.forum_details import FIGURE_FIELDS, apply_forum_details
 from directory.models import FigureSource, ForumIndexPage, ForumPage, Nomination, ProblemReport, normalise_website
@@ -295,6 +296,7 @@ def mark_forum_verified(forum, day=None, user=None):
         revision.content["last_verified"] = day.isoformat()
         revision.save(update_fields=["content"])
     forum.last_verified = day
+    public_content_changed()  # the rows were updated without a publish, which would have said so
     log(instance=forum, action="directory.forum.verified", user=user, data={"date": day.isoformat()})
     return day
 

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Before sessions, CSRF and auth: a cached page skips them all (see home/caching.py).
+    "home.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,6 +148,20 @@ else:
             "LOCATION": "peer-support-directory",
         }
     }
+
+# Whole-page cache for anonymous visitors (home/caching.py), emptied by every publish
+# (directory/caching.py). On by default only with Redis: a per-process cache would let one web
+# process keep serving a page another process has seen republished, for PAGE_CACHE_SECONDS.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Never cached anywhere, and sent with "Cache-Control: private, no-store".
+PAGE_CACHE_PRIVATE_PATHS = [r"^/admin/", r"^/documents/", r"^/(?:cy/)?listing/"]
+# Cache-Control of public pages: browsers keep them PUBLIC_CACHE_MAX_AGE seconds, a CDN
+# PUBLIC_CACHE_S_MAXAGE (a publish reaches CDN visitors within that time).
+PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE", "60"))
+PUBLIC_CACHE_S_MAXAGE = int(os.environ.get("PUBLIC_CACHE_S_MAXAGE", "300"))
+PUBLIC_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PUBLIC_CACHE_STALE_WHILE_REVALIDATE", "60"))
 
 # Background work: run at once locally; production uses the database queue and db_worker.
 TASKS = {
