@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FRONTEND_SOURCES := $(shell find frontend/scss frontend/js frontend/package.json -type f 2>/dev/null)
 
-.PHONY: run test install install-dev frontend migrate demo admin serve check lint pytest e2e bench
+.PHONY: run test install install-dev frontend migrate demo admin serve check lint pytest e2e bench audit
 
 run: install frontend migrate demo admin serve
 
@@ -58,6 +58,15 @@ check: install-dev
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+
+# Supply chain (docs/security.md): known vulnerabilities in the pinned packages and everything they
+# pull in (pip-audit, from PyPI's vulnerability data), then high-severity findings in our own code
+# (bandit). Either fails the build. PIP_AUDIT_FLAGS=--strict also fails on a package it could not check.
+PIP_AUDIT_FLAGS ?=
+audit: install-dev
+	$(VENV)/bin/pip-audit --requirement requirements.txt --requirement requirements-dev.txt --progress-spinner off $(PIP_AUDIT_FLAGS)
+	$(VENV)/bin/bandit --recursive directory home search settings urls.py wsgi.py gunicorn.conf.py manage.py \
+		--exclude '*/tests/*,*/migrations/*' --severity-level high --quiet
 
 pytest: install-dev
 	$(PY) -m pytest

@@ -323,6 +323,8 @@ CONTENT_SECURITY_POLICY_ADMIN = {
     }
 }
 CSP_ADMIN_URL_PREFIXES = ("/admin/", "/django-admin/")
+# No Gravatar pictures in the admin: they would tell Gravatar which editors work here and when.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Admin sign-in: django-axes locks a username out from one address after AXES_FAILURE_LIMIT wrong
 # passwords for AXES_COOLOFF_HOURS (even the right password is refused meanwhile). Addresses are
