@@ -184,3 +184,19 @@ def test_signing_in_and_out_stay_open_to_an_editor_who_owes_a_code(client, app):
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_an_administrator_can_turn_it_off_for_an_editor_who_lost_their_phone(client, app):
+    """An editor whose phone is lost would be shut out of the admin for good if nobody could
+    remove their app."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    output = StringIO()
+    call_command("two_factor_off", "editor", stdout=output)
+
+    assert "Two-step verification is off for editor (1 app(s) removed)." in output.getvalue()
+    sign_in(client)
+    assert client.get("/admin/").status_code == 200
