@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FRONTEND_SOURCES := $(shell find frontend/scss frontend/js frontend/package.json -type f 2>/dev/null)
 
-.PHONY: run test install install-dev frontend migrate demo admin serve check lint pytest e2e bench audit
+.PHONY: run test install install-dev frontend migrate demo admin serve check lint pytest e2e bench messages audit
 
 run: install frontend migrate demo admin serve
 
@@ -72,6 +72,12 @@ audit: install-dev
 
 pytest: install-dev
 	$(PY) -m pytest
+
+# Interface translations: collect every gettext string into locale/cy/LC_MESSAGES/django.po, then
+# compile django.mo (committed, so the site needs no gettext tools). Translate new entries in between.
+messages: install-dev
+	$(PY) manage.py makemessages -l cy --add-location=file --no-obsolete --ignore=.venv --ignore=frontend --ignore=e2e --ignore=bench --ignore=static --ignore=media --ignore=docs
+	$(PY) manage.py compilemessages -l cy --ignore=.venv
 
 bench: install-dev
 	$(PY) bench/run.py

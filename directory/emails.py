@@ -46,9 +46,25 @@ def queue_email(to, subject, body, nomination=None):
     return email
 
 
+def site_language():
+    """The language the visitor is using the site in (``en`` or ``cy``): their emails are written in it."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def email_language(nomination=None, language=None):
+    """An email's language: the one asked for, else the one the person used on the site, else the active one."""
+    return language or getattr(nomination, "language", None) or translation.get_language()
+
+
 def queue_templated_email(to, subject, template_name, context, nomination=None, language=None, subject_params=None):
-    """Render ``template_name`` and queue it; the subject (``% subject_params``) is translated in the same language."""
-    with translation.override(language or translation.get_language()):
+    """Render ``template_name`` and queue it in the person's language (see ``email_language``).
+
+    The subject (``% subject_params``) is translated in the same language, so pass it lazy
+    (``gettext_lazy``) with its parameters rather than already formatted.
+    """
+    language = email_language(nomination, language)
+    with translation.override(language):
         subject = str(subject) % subject_params if subject_params else str(subject)
     return queue_email(to, subject, render_email_body(template_name, context, language), nomination=nomination)
 

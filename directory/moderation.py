@@ -34,10 +34,6 @@ def editor_comment(workflow_state):
     return (task_state.comment or "").strip() if task_state is not None else ""
 
 
-def email_language(forum):
-    return forum.locale.language_code if forum.locale_id else None
-
-
 def tell_operators(workflow_state, status, subject, template_name):
     """Record the editors' decision on the entry's waiting nominations and email each operator."""
     forum = forum_under_review(workflow_state)
@@ -52,7 +48,6 @@ def tell_operators(workflow_state, status, subject, template_name):
             template_name,
             {"nomination": nomination, "forum": forum, "comment": comment, "entry_url": entry_url(forum)},
             nomination=nomination,
-            language=email_language(forum),
             subject_params={"title": forum.title},
         )
 

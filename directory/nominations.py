@@ -16,14 +16,14 @@ import secrets
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.models import Locale, Revision, Workflow, WorkflowState
 
 from directory.caching import public_content_changed
-from directory.emails import entry_url, public_url, queue_templated_email
+from directory.emails import entry_url, public_url, queue_templated_email, site_language
 from directory.forum_details import FIGURE_FIELDS, apply_forum_details
 from directory.models import FigureSource, ForumIndexPage, ForumPage, Nomination, ProblemReport, normalise_website
 from directory.site_tree import MODERATION_WORKFLOW
@@ -65,9 +65,10 @@ def new_reference():
             return reference
 
 
-def operator_link(token):
-    """The absolute address of the operator's private page for ``token``."""
-    return public_url(reverse("operator_listing", args=[token]))
+def operator_link(token, language=None):
+    """The absolute address of the operator's private page for ``token``, in ``language`` (the active one)."""
+    with translation.override(language or translation.get_language()):
+        return public_url(reverse("operator_listing", args=[token]))
 
 
 def nomination_for_token(token):
@@ -190,6 +191,7 @@ def create_nomination(kind, forum, contact, token):
         contact_name=contact["contact_name"],
         contact_email=contact["contact_email"],
         message=contact.get("message", ""),
+        language=site_language(),
         token_hash=hash_token(token),
     )
 
@@ -208,7 +210,7 @@ def record_status(nomination, status, editor_comment=None):
 def receipt_context(nomination, token=None):
     context = {"nomination": nomination, "forum": nomination.forum}
     if token:
-        context["operator_link"] = operator_link(token)
+        context["operator_link"] = operator_link(token, nomination.language)
     return context
 
 
@@ -248,10 +250,11 @@ def submit_nomination(details, contact, locale=None):
     send_for_moderation(forum)
     queue_templated_email(
         nomination.contact_email,
-        _("Your nomination %(reference)s: %(title)s") % {"reference": nomination.reference, "title": forum.title},
+        _("Your nomination %(reference)s: %(title)s"),
         "nomination_received",
         receipt_context(nomination, token),
         nomination=nomination,
+        subject_params={"reference": nomination.reference, "title": forum.title},
     )
     return nomination, token
 
@@ -273,10 +276,11 @@ def submit_operator_update(nomination, details, contact=None):
     record_status(nomination, Nomination.Status.PENDING, editor_comment="")
     queue_templated_email(
         nomination.contact_email,
-        _("We have your changes to %(title)s") % {"title": draft.title},
+        _("We have your changes to %(title)s"),
         "operator_update_received",
         receipt_context(nomination),
         nomination=nomination,
+        subject_params={"title": draft.title},
     )
     return revision
 
@@ -332,10 +336,11 @@ def request_removal(nomination, reason=""):
         record_status(nomination, Nomination.Status.REMOVAL_REQUESTED)
     queue_templated_email(
         nomination.contact_email,
-        _("Your removal request %(reference)s") % {"reference": nomination.reference},
+        _("Your removal request %(reference)s"),
         "removal_requested",
         {"nomination": nomination, "forum": forum, "withdrawn": report is None},
         nomination=nomination,
+        subject_params={"reference": nomination.reference},
     )
     return report
 
@@ -352,10 +357,11 @@ def submit_claim(forum, contact):
     claim = create_nomination(Nomination.Kind.CLAIM, forum, contact, new_token())
     queue_templated_email(
         claim.contact_email,
-        _("Your claim %(reference)s: %(title)s") % {"reference": claim.reference, "title": forum.title},
+        _("Your claim %(reference)s: %(title)s"),
         "claim_received",
         {"nomination": claim, "forum": forum},
         nomination=claim,
+        subject_params={"reference": claim.reference, "title": forum.title},
     )
     return claim
 
@@ -376,10 +382,11 @@ def approve_claim(claim, editor):
     record_status(claim, Nomination.Status.APPROVED)
     queue_templated_email(
         claim.contact_email,
-        _("Your claim %(reference)s was approved") % {"reference": claim.reference},
+        _("Your claim %(reference)s was approved"),
         "claim_approved",
         {**receipt_context(claim, token), "entry_url": entry_url(forum)},
         nomination=claim,
+        subject_params={"reference": claim.reference},
     )
     return token
 
@@ -397,9 +404,10 @@ def decline_nomination(nomination, editor, reason):
     record_status(nomination, Nomination.Status.REJECTED, editor_comment=reason)
     queue_templated_email(
         nomination.contact_email,
-        _("Your request %(reference)s was declined") % {"reference": nomination.reference},
+        _("Your request %(reference)s was declined"),
         "nomination_declined",
         {"nomination": nomination, "reason": reason},
         nomination=nomination,
+        subject_params={"reference": nomination.reference},
     )
     return nomination

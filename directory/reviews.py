@@ -171,9 +171,9 @@ def forums_needing_reminder(stage, today=None, interval_months=None):
     return [forum for forum in forums if (forum.pk, review_due_date(forum, interval_months)) not in already_sent]
 
 
-def reminder_subject(forum, stage):
-    """The reminder's subject line, in the site's main language."""
-    with translation.override(settings.LANGUAGE_CODE):
+def reminder_subject(forum, stage, language=None):
+    """The reminder's subject line, in ``language`` (the site's main language by default)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
         if stage == Stage.OVERDUE:
             return _("Review overdue: is the entry for “%(title)s” still accurate?") % {"title": forum.title}
         return _("Please check the entry for “%(title)s” is still accurate") % {"title": forum.title}
@@ -202,14 +202,16 @@ def send_reminder(forum, stage, due, nomination, interval_months):
         with transaction.atomic():
             ReviewReminder.objects.create(forum=forum, stage=stage, due_date=due)
             # A new private link: only its hash is stored, so the old one cannot be resent.
-            context["link"] = operator_link(rotate_operator_token(nomination)) if nomination else None
+            # In the language the operator used on the site; the site's main language without a nomination.
+            language = nomination.language if nomination else settings.LANGUAGE_CODE
+            context["link"] = operator_link(rotate_operator_token(nomination), language) if nomination else None
             queue_templated_email(
                 nomination.contact_email if nomination else forum.contact_email,
-                reminder_subject(forum, stage),
+                reminder_subject(forum, stage, language),
                 "review_reminder",
                 context,
                 nomination=nomination,
-                language=settings.LANGUAGE_CODE,
+                language=language,
             )
     except IntegrityError:
         # Another run sent this stage's reminder at the same moment.

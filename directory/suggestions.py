@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from directory.emails import queue_templated_email
+from directory.emails import queue_templated_email, site_language
 from directory.forum_details import apply_forum_details, changed_details, details_from_forum
 from directory.history import FieldChange, display, field_label
 from directory.models import Audience, CommunityType, EditSuggestion, EngagementMode, ProblemReport, Region
@@ -36,6 +36,7 @@ def submit_suggestion(forum, proposed, reason, suggester_name="", suggester_emai
         reason=reason,
         suggester_name=suggester_name,
         suggester_email=suggester_email,
+        language=site_language(),
     )
 
 
@@ -96,6 +97,7 @@ def record_decision(suggestion, editor, status, subject, template_name, **change
             subject,
             template_name,
             {"suggestion": suggestion, "forum": suggestion.forum, "reason": suggestion.decision_reason},
+            language=suggestion.language,
             subject_params={"title": suggestion.forum.title},
         )
     return suggestion

@@ -49,3 +49,10 @@ def ensure_home_page():
     if placeholder_ids:
         Page.objects.filter(pk__in=placeholder_ids).delete()
     return home
+
+
+def welsh_home_strings():
+    """The home page's English title and introduction mapped to their Welsh translations (for ``load_demo``)."""
+    from directory.demo_welsh import welsh_strings
+
+    return welsh_strings(_("Peer Support Directory"), HOME_INTRO)

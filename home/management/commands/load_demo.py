@@ -1,11 +1,13 @@
-"""Load the demo directory: the home page, the section pages, and the communities and
-departments the seed document names. Idempotent: running it again changes nothing."""
+"""Load the demo directory: the home page, the section pages, the communities and departments
+the seed document names, and the Welsh site (a few pages translated, the rest mirrored in
+English). Idempotent: running it again changes nothing."""
 
 from django.core.management.base import BaseCommand
 
 from directory.demo import load_demo_content
+from directory.demo_welsh import load_welsh_demo_content
 from directory.site_tree import ensure_directory_tree
-from home.site_setup import ensure_home_page
+from home.site_setup import ensure_home_page, welsh_home_strings
 
 
 class Command(BaseCommand):
@@ -18,3 +20,5 @@ class Command(BaseCommand):
         result = load_demo_content(sections)
         self.stdout.write(f"Communities: {result.forums}.")
         self.stdout.write(f"Departments: {result.departments}.")
+        translated = load_welsh_demo_content(home, welsh_home_strings(), sections)
+        self.stdout.write(f"Welsh site ready: {translated} pages newly translated, the rest shown in English.")
