@@ -53,6 +53,7 @@ class ForumPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = models.ForumPage
+        skip_postgeneration_save = True  # each hook below saves only when it changed something
 
     @factory.post_generation
     def topics(self, create, extracted, **kwargs):
