@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FRONTEND_SOURCES := $(shell find frontend/scss frontend/js frontend/package.json -type f 2>/dev/null)
 
-.PHONY: run test install install-dev frontend migrate demo admin serve check lint pytest e2e bench messages audit
+.PHONY: run test install install-dev frontend migrate demo admin serve check lint pytest e2e bench messages audit throughput
 
 run: install frontend migrate demo admin serve
 
@@ -81,3 +81,7 @@ messages: install-dev
 
 bench: install-dev
 	$(PY) bench/run.py
+
+# Requests/s and p99 through gunicorn (2 workers) with the page cache on and off; needs wrk (apt-get install -y wrk).
+throughput: install-dev frontend
+	$(PY) bench/throughput.py
