@@ -306,13 +306,77 @@ def ensure_departments(index, rng, count):
 
 
 def build_search_index(model, ids, chunk_size=INDEX_CHUNK_SIZE):
-    """Index ``ids`` of ``model`` through the search backend's bulk ``add_items``, a chunk at a time."""
+    """Index ``ids`` of ``model`` in the search backend, a chunk at a time.
+
+    SQLite (and any other backend) goes through the backend's own bulk ``add_items``. On
+    PostgreSQL that method builds a Django expression tree per text per object, which costs
+    about 9 ms an object here (15 minutes for 100,000), so the same rows are written with one
+    hand-built ``INSERT`` per chunk instead: the same texts, weights and configurations
+    (``setweight(to_tsvector(…))`` joined with ``||``), then the title norms once at the end.
+    """
     backend = get_search_backend()
     index = backend.get_index_for_model(model)
+    fast = type(index).__name__ == "PostgresIndex"
     ids = sorted(ids)
     for start in range(0, len(ids), chunk_size):
         chunk = list(model.get_indexed_objects().filter(pk__in=ids[start : start + chunk_size]).order_by("pk"))
-        index.add_items(model, chunk)
+        if fast:
+            _postgres_add_items(index, backend, model, chunk)
+        else:
+            index.add_items(model, chunk)
+    if fast and ids:
+        index._refresh_title_norms()
+
+
+def _postgres_add_items(index, backend, model, objs):
+    from modelsearch.backends.database.postgres.postgres import ObjectIndexer
+    from modelsearch.index import AutocompleteField, SearchField
+
+    if not objs:
+        return
+    content_type = ContentType.objects.get_for_model(model).pk
+    rows, params = [], []
+
+    def vector(texts, config):
+        if not texts:
+            return "''::tsvector"
+        parts = []
+        for text, weight in texts:
+            if config:
+                parts.append("setweight(to_tsvector(%s::regconfig, %s), %s)")
+                params.extend((config, text, weight))
+            else:
+                parts.append("setweight(to_tsvector(%s), %s)")
+                params.extend((text, weight))
+        return " || ".join(parts)
+
+    for obj in objs:
+        indexer = ObjectIndexer(obj, backend)
+        title, body, autocomplete = [], [], []
+        for field in indexer.search_fields:
+            for current, weight, value in indexer.prepare_field(obj, field):
+                value = value.strip()
+                if not value:
+                    continue
+                if isinstance(current, AutocompleteField):
+                    autocomplete.append((value, weight))
+                elif isinstance(current, SearchField):
+                    (title if current.field_name == "title" else body).append((value, weight))
+        params.extend((content_type, str(obj.pk)))
+        title_sql = vector(title, backend.config)
+        autocomplete_sql = vector(autocomplete, backend.autocomplete_config)
+        body_sql = vector(body, backend.config)
+        params.extend((" ".join(text for text, _weight in title), " ".join(text for text, _weight in body)))
+        rows.append(f"(%s, %s, {title_sql}, {autocomplete_sql}, {body_sql}, 1.0, %s, %s)")
+    table = index.entries.model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (content_type_id, object_id, title, autocomplete, body, title_norm, title_text, "
+            f"body_text) VALUES {', '.join(rows)} ON CONFLICT (content_type_id, object_id) DO UPDATE SET "
+            "title = EXCLUDED.title, title_norm = 1.0, autocomplete = EXCLUDED.autocomplete, body = EXCLUDED.body, "
+            "title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text",
+            params,
+        )
 
 
 @dataclass
@@ -376,6 +440,7 @@ def generate(forums, *, nominations=0, seed=2009, departments=None, log=print):
         for start in range(0, len(drafts), BATCH_SIZE):
             bulk_insert_pages([forum for forum, _relations in drafts[start : start + BATCH_SIZE]])
         _insert_relations(drafts)
+        new_ids.extend(forum.pk for forum, _relations in drafts)  # the site indexes drafts too, when saved
         appender.finish()
         _insert_nominations(drafts, seed)
     index_started = time.perf_counter()
