@@ -35,7 +35,8 @@ def pins(paths):
 def fetch(url):
     """The JSON at ``url``, or None when the index has no such page (404)."""
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:  # nosec B310: a fixed https URL
+        # Always an https://pypi.org address built above, never a file: or user-given URL.
+        with urllib.request.urlopen(url, timeout=30) as response:  # nosec B310
             return json.load(response)
     except urllib.error.HTTPError as error:
         if error.code == 404:
