@@ -443,6 +443,9 @@ def generate(forums, *, nominations=0, seed=2009, departments=None, log=print):
         new_ids.extend(forum.pk for forum, _relations in drafts)  # the site indexes drafts too, when saved
         appender.finish()
         _insert_nominations(drafts, seed)
+    from directory.caching import public_content_changed
+
+    public_content_changed()  # bulk writes send no signals: tell the page and counts caches
     index_started = time.perf_counter()
     build_search_index(ForumPage, new_ids)
     if connection.vendor == "postgresql":

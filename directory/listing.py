@@ -17,12 +17,15 @@ clipped, and a well-formed slug nobody uses matches nothing (the user sees it as
 filter they can remove).
 """
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
@@ -79,7 +82,7 @@ SORTS = {
     "largest": _("Largest"),
 }
 ORDERINGS = {
-    "name": (Lower("title"), "pk"),
+    "name": (Lower("title"), "id"),  # "id" (the page table's) so the title index gives the order
     "newest": (F("first_published_at").desc(nulls_last=True), "-pk"),
     "largest": (F("members").desc(nulls_last=True), Lower("title"), "pk"),
 }
@@ -401,11 +404,11 @@ def _union_all(named_querysets, columns=FACET_COLUMNS):
 TERM_COLUMNS = ("t_forum", "t_id", "t_name", "t_name_cy", "t_slug")
 
 
-def prefetch_terms(forums):
+def prefetch_terms(forums, with_type=False):
     """Fill ``forum.topics``, ``.audiences`` and ``.regions`` of each of ``forums`` in one query.
 
     The same result as ``prefetch_related_objects(forums, "topics", "audiences", "regions")``,
-    which takes three.
+    which takes three. ``with_type`` loads each forum's community type in the same query.
     """
     if not forums:
         return
@@ -434,7 +437,16 @@ def prefetch_terms(forums):
                 .values(*TERM_COLUMNS),
             )
         )
+    if with_type:
+        types = CommunityType.objects.filter(forums__in=ids).annotate(t_forum=F("forums"), t_id=F("id"))
+        types = types.annotate(t_name=F("name"), t_name_cy=F("name_cy"), t_slug=F("slug"))
+        queries.append(("type", types.order_by().values(*TERM_COLUMNS)))
     rows = _union_all(queries, TERM_COLUMNS)
+    for row in rows.get("type", []):
+        term = CommunityType(id=row["t_id"], name=row["t_name"], name_cy=row["t_name_cy"], slug=row["t_slug"])
+        for forum in forums:
+            if forum.pk == row["t_forum"]:
+                forum.community_type = term
     models = {"topics": Tag, **vocabularies}
     for name, model in models.items():
         by_forum = {}
@@ -494,9 +506,8 @@ def _department_options(rows, selected):
     ]
 
 
-def facet_counts(filters, scope, public=None):
-    """The six facets, each counted over ``scope`` with the *other* facets applied, in one query."""
-    public = public or PublicScope()
+def facet_rows(filters, scope, public):
+    """The counting rows of the six facets, each over ``scope`` with the *other* facets applied: one query."""
     queries = []
     for name in FACETS:
         narrowed = filters.apply(scope, skip=name)
@@ -509,10 +520,14 @@ def facet_counts(filters, scope, public=None):
             queries.append((name, _preference_rows(narrowed)))
         else:
             queries.append((name, _department_rows(narrowed, public.departments())))
-    rows = {
+    return {
         name: [{column.removeprefix("f_"): value for column, value in row.items()} for row in part]
         for name, part in _union_all(queries).items()
     }
+
+
+def facets_from_rows(filters, rows):
+    """The six ``Facet``s, in the active language, from ``facet_rows``."""
     facets = []
     for name in FACETS:
         selected = getattr(filters, name)
@@ -526,6 +541,39 @@ def facet_counts(filters, scope, public=None):
             options = _vocabulary_options(rows[name], selected)
         facets.append(Facet(name, FACET_LABELS[name], options))
     return facets
+
+
+def facet_counts(filters, scope, public=None):
+    """The six facets, each counted over ``scope`` with the *other* facets applied, in one query."""
+    return facets_from_rows(filters, facet_rows(filters, scope, public or PublicScope()))
+
+
+# --- Counts kept between requests -------------------------------------------------------------
+
+
+def _counts_key(filters, public):
+    """Where the result count and facet rows of these filters are kept, for the current content.
+
+    Sort and page do not change the counts, so every page and order of one search shares them.
+    The key carries the public-content generation (directory.caching), which every publish,
+    unpublish, move, deletion and vocabulary change moves on: counts never outlive a change.
+    """
+    from directory.caching import current_generation
+
+    if public.locale is not None:
+        language = public.locale.language_code
+    else:
+        language = get_supported_content_language_variant(get_language())
+    wanted = filters.querystring(sort="", page=None)
+    digest = hashlib.sha256(f"{language}?{wanted}".encode()).hexdigest()[:32]
+    return f"directory-counts:{current_generation()}:{digest}"
+
+
+def _cached_counts(filters, public):
+    if not getattr(settings, "DIRECTORY_COUNTS_CACHE_ENABLED", False):
+        return None, None
+    key = _counts_key(filters, public)
+    return key, caches["default"].get(key)
 
 
 # --- The listing ------------------------------------------------------------------------------
@@ -585,7 +633,9 @@ def search_directory(filters, locale=None):
 
     Queries: the page-privacy check (the locale is a join), the result count, the page of
     communities, one for its topics, audiences and regions, and one for all six facets —
-    the same number for 20 communities or 20,000.
+    the same number for 20 communities or 20,000. With ``DIRECTORY_COUNTS_CACHE_ENABLED`` the
+    count and the facets are kept in the cache until public content next changes, so the
+    other pages and orders of the same search skip those two (the slowest, at 100,000).
     """
     public = PublicScope(locale)
     forums = public.forums()
@@ -599,10 +649,18 @@ def search_directory(filters, locale=None):
     else:
         object_list = filters.apply(scope).select_related("community_type").order_by(*ORDERINGS[sort])
 
-    page = Paginator(object_list, PAGE_SIZE).get_page(filters.page)
+    counts_key, counts = _cached_counts(filters, public)
+    paginator = Paginator(object_list, PAGE_SIZE)
+    if counts is not None:
+        paginator.__dict__["count"] = counts["total"]  # Paginator.count is a cached_property
+    page = paginator.get_page(filters.page)
     page_forums = list(page.object_list)
     prefetch_terms(page_forums)
-    facets = facet_counts(filters, scope, public)
+    if counts is None:
+        counts = {"total": paginator.count, "facets": facet_rows(filters, scope, public)}
+        if counts_key:
+            caches["default"].set(counts_key, counts, settings.DIRECTORY_COUNTS_CACHE_SECONDS)
+    facets = facets_from_rows(filters, counts["facets"])
     return DirectoryResults(
         filters=filters,
         forums=page_forums,
@@ -659,7 +717,7 @@ def departments_engaging(forum, locale=None):
         Engagement.objects.filter(
             forum__translation_key=forum.translation_key,
             status__in=CURRENT_ENGAGEMENT_STATUSES,
-            department__in=public_departments(locale),
+            department__in=PublicScope(locale).departments(),
         )
         .select_related("department")
         .order_by(Lower("department__title"), "sort_order")
@@ -763,6 +821,7 @@ def forum_index_context(page, request):
 
 def forum_page_context(forum, request):
     """A community page: who engages with it, breadcrumbs and its schema.org description."""
+    prefetch_terms([forum], with_type=True)  # read by the structured data and the template
     breadcrumbs = breadcrumbs_for(forum, request)
     absolute = [{"url": request.build_absolute_uri(crumb["url"]), "title": crumb["title"]} for crumb in breadcrumbs]
     absolute.append({"url": request.build_absolute_uri(forum.get_url(request)), "title": forum.title})

@@ -155,13 +155,18 @@ else:
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-# Never cached anywhere, and sent with "Cache-Control: private, no-store".
-PAGE_CACHE_PRIVATE_PATHS = [r"^/admin/", r"^/documents/", r"^/(?:cy/)?listing/"]
+# Never cached anywhere, and sent with "Cache-Control: private, no-store" (the health check
+# must reach the database every time, and skips the cache look-up).
+PAGE_CACHE_PRIVATE_PATHS = [r"^/admin/", r"^/documents/", r"^/(?:cy/)?listing/", r"^/healthz$"]
 # Cache-Control of public pages: browsers keep them PUBLIC_CACHE_MAX_AGE seconds, a CDN
 # PUBLIC_CACHE_S_MAXAGE (a publish reaches CDN visitors within that time).
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE", "60"))
 PUBLIC_CACHE_S_MAXAGE = int(os.environ.get("PUBLIC_CACHE_S_MAXAGE", "300"))
 PUBLIC_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PUBLIC_CACHE_STALE_WHILE_REVALIDATE", "60"))
+# The directory's result count and facet counts for one search, shared by all its pages and sort
+# orders until public content changes (directory/listing.py). On with Redis, for the same reason.
+DIRECTORY_COUNTS_CACHE_ENABLED = env_bool("DIRECTORY_COUNTS_CACHE_ENABLED", bool(REDIS_URL))
+DIRECTORY_COUNTS_CACHE_SECONDS = int(os.environ.get("DIRECTORY_COUNTS_CACHE_SECONDS", "600"))
 
 # Background work: run at once locally; production uses the database queue and db_worker.
 TASKS = {

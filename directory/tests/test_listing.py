@@ -364,6 +364,54 @@ def test_listing_query_count_does_not_grow_with_the_directory(
     assert len(listing.forums) == PAGE_SIZE
 
 
+# A community page: Wagtail's routing and site (site, locale, the page's ancestors and its alias
+# check, view restrictions: 9), breadcrumbs, one query for its topics, audiences, regions and
+# type, the public-page check and the engagements, and the site settings (2).
+FORUM_PAGE_QUERIES = 15
+
+
+@pytest.mark.django_db
+def test_forum_page_query_count_does_not_grow_with_its_topics_or_engagements(
+    client, directory_index, departments_index, django_assert_num_queries
+):
+    """A community page must cost the same however many topics, audiences and engagements it has."""
+    add_forums(directory_index, departments_index, 1)
+    forum = ForumPageFactory(parent=directory_index, topics=["money"])
+    client.get(forum.url)
+    with django_assert_num_queries(FORUM_PAGE_QUERIES):
+        assert client.get(forum.url).status_code == 200
+    forum.topics.add("debt", "benefits", "housing")
+    forum.audiences.set([AudienceFactory(slug="parents"), AudienceFactory(slug="carers")])
+    forum.community_type = CommunityTypeFactory(slug="forum")
+    forum.save_revision().publish()
+    for number in range(3):
+        EngagementFactory(department=DepartmentPageFactory(parent=departments_index, slug=f"d-{number}"), forum=forum)
+    with django_assert_num_queries(FORUM_PAGE_QUERIES):
+        response = client.get(forum.url)
+    assert b"Department 0" in response.content or b"d-0" in response.content
+    assert b"housing" in response.content
+
+
+@pytest.mark.django_db
+def test_counts_are_kept_between_pages_until_content_changes(client, directory_index, departments_index, settings):
+    """With the counts cache on, page 2 reuses page 1's counts, and a publish shows new counts at once."""
+    settings.DIRECTORY_COUNTS_CACHE_ENABLED = True
+    add_forums(directory_index, departments_index, 25)
+    first = search("q=parenting")
+    assert first.total == 25
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as cached:
+        second = search("q=parenting&page=2&sort=name")
+    assert second.total == 25 and len(second.forums) == 5
+    assert facet(second, "audience") == facet(first, "audience") == {"parents": 25, "students": 25}
+    assert not any("UNION ALL" in query["sql"] and "'topic'" in query["sql"] for query in cached.captured_queries)
+    newcomer = ForumPageFactory(parent=directory_index, title="Parenting newcomers", live=False)
+    newcomer.save_revision().publish()
+    assert search("q=parenting&page=2").total == 26
+
+
 def publish_in_welsh(page):
     """The Welsh copy of ``page`` (and of its missing parents), published."""
     welsh = page.copy_for_translation(Locale.objects.get(language_code="cy"), copy_parents=True)
