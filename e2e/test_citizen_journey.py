@@ -1,5 +1,6 @@
 """A citizen looks for a community: searches from the home page, narrows the results with the
-filters, opens an entry, reads how it treats public servants, and follows it to a department."""
+filters, opens an entry, reads how it treats public servants, follows it to a department, and
+switches to Welsh."""
 
 import re
 
@@ -60,3 +61,24 @@ def test_citizen_searches_filters_and_opens_an_entry(page, directory_content):
     page.get_by_role("link", name="Department for Education").click()
     expect(page.get_by_role("heading", level=1, name=re.compile("Department for Education"))).to_be_visible()
     expect(page.get_by_role("link", name="Parents Together")).to_be_visible()
+
+
+def test_citizen_switches_to_welsh_and_keeps_their_place(page, welsh_content):
+    """A Welsh speaker who lands on an English page can switch language from the header and stay on
+    the same page, filters and all, then switch back."""
+    page.goto("/directory/?topic=housing")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    switcher = page.get_by_role("navigation", name="Language")
+    switcher.get_by_role("link", name="Cymraeg").click()
+
+    expect(page).to_have_url(re.compile(r"/cy/directory/\?topic=housing$"))
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    assert sorted(result_titles(page)) == ["Sheffield Forum", "Veterans Mess Deck"]
+
+    page.get_by_role("link", name="Sheffield Forum").click()
+    expect(page).to_have_url(re.compile(r"/cy/directory/sheffield-forum/$"))
+    expect(page.get_by_role("heading", level=1, name="Sheffield Forum")).to_be_visible()
+
+    page.get_by_role("navigation", name=re.compile("^(Language|Iaith)$")).get_by_role("link", name="English").click()
+    expect(page).to_have_url(re.compile(r"/directory/sheffield-forum/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
