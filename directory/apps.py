@@ -13,6 +13,10 @@ class DirectoryConfig(AppConfig):
 
         connect_signal_handlers()
 
+        from directory.translation import keep_live_content_until_published
+
+        keep_live_content_until_published()
+
         from directory.caching import connect_cache_invalidation
 
         connect_cache_invalidation()

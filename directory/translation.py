@@ -8,7 +8,8 @@ nominations, imports and ``load_demo`` — get theirs from ``create_translation_
 admin's page editor does through wagtail-localize's ``after_create_page`` hook.
 
 Translations made in wagtail-localize's editor stay drafts until they are published through the
-workflow (``WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False``).
+workflow (``WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False``); the Welsh copies of the
+sections carry the same workflow and editors' permissions as the English ones (``mirror_moderation``).
 
 Creating translations of a whole subtree can leave a parent's ``numchild`` wrong, which hides its
 children in the admin (wagtail-localize issue 773). ``repair_child_counts`` recounts them; it
@@ -92,7 +93,28 @@ def ensure_welsh_tree():
     else:
         synchronize_tree(sync.sync_from, welsh)
     repair_child_counts()
+    mirror_moderation(english)
     return welsh
+
+
+def mirror_moderation(source_locale=None):
+    """Give every copy of a page the workflow and group permissions of its original.
+
+    Wagtail attaches workflows and permissions to a place in the tree, and each language has
+    its own tree: without this, editors could not translate the Welsh directory, or a Welsh
+    translation would be published without going through "Directory moderation".
+    """
+    from wagtail.models import GroupPagePermission, WorkflowPage
+
+    source_locale = source_locale or default_locale()
+    for link in WorkflowPage.objects.filter(page__locale=source_locale).select_related("page"):
+        for copy in link.page.get_translations():
+            WorkflowPage.objects.get_or_create(page=copy, defaults={"workflow_id": link.workflow_id})
+    for grant in GroupPagePermission.objects.filter(page__locale=source_locale).select_related("page"):
+        for copy in grant.page.get_translations():
+            GroupPagePermission.objects.get_or_create(
+                group_id=grant.group_id, page=copy, permission_id=grant.permission_id
+            )
 
 
 @transaction.atomic
@@ -128,6 +150,48 @@ def publish_translation(page, strings, locale=None, user=None):
     translated = page.get_translation(locale)
     repair_child_counts([translated.get_parent(), page.get_parent()])
     return translated.specific
+
+
+def keep_live_content_until_published():
+    """Make wagtail-localize's draft saves leave the public page alone (installed at start-up).
+
+    ``TranslationSource.create_or_update_translation(publish=False)`` writes the translated
+    fields to the page row itself before saving the revision, so on a live Welsh page (or a live
+    alias being converted) the unmoderated text would be public at once. Wrapped here: after a
+    draft save, the row gets its live content back and the translation waits, as a revision,
+    for the editors' workflow.
+    """
+    from wagtail_localize.models import TranslationSource
+
+    original = TranslationSource.create_or_update_translation
+    if getattr(original, "keeps_live_content", False):
+        return
+
+    def create_or_update_translation(self, locale, user=None, publish=True, copy_parent_pages=False, fallback=False):
+        live_page = None
+        if not publish:
+            target = Page.objects.filter(translation_key=self.object_id, locale=locale, live=True).first()
+            live_page = target.specific if target is not None else None
+        result = original(
+            self, locale, user=user, publish=publish, copy_parent_pages=copy_parent_pages, fallback=fallback
+        )
+        if live_page is not None:
+            restore_live_content(live_page)
+        return result
+
+    create_or_update_translation.keeps_live_content = True
+    TranslationSource.create_or_update_translation = create_or_update_translation
+
+
+def restore_live_content(live_page):
+    """Put back the page row as it was live, keeping the draft revision just saved as unpublished changes."""
+    saved = Page.objects.get(pk=live_page.pk)
+    live_page.alias_of_id = None  # a converted alias stays converted: it now has revisions of its own
+    live_page.latest_revision_id = saved.latest_revision_id
+    live_page.draft_title = saved.draft_title
+    live_page.has_unpublished_changes = True
+    live_page.numchild = saved.numchild
+    live_page.save(clean=False)
 
 
 class TreeRepairingJobBackend:
