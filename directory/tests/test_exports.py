@@ -79,6 +79,16 @@ def test_exports_honour_the_directory_filters(client, directory):
     assert [forum["name"] for forum in json.loads(body)["forums"]] == ["Money Forum"]
 
 
+def test_the_listing_offers_its_own_results_for_download(client, directory):
+    """Someone who has filtered the directory could only download everything, not what they see."""
+    listing = client.get(f"{directory.netmums.get_parent().url}?topic=money")
+    html = listing.content.decode()
+    assert 'href="/directory/export.csv?topic=money"' in html
+    assert 'href="/directory/export.json?topic=money"' in html
+    assert "Open Government Licence v3.0" in html
+    assert [row["name"] for row in csv_rows(client, topic="money")] == ["Money Forum"]
+
+
 def test_junk_filters_never_break_the_export(client, directory):
     """Odd query strings give a (possibly empty) file, never an error."""
     for params in ({"topic": "<script>"}, {"q": '"* OR'}, {"sort": "nonsense", "page": "-4"}, {"audience": "x" * 500}):
