@@ -5,4 +5,5 @@ from directory.admin import (  # noqa: F401
     editing,
     moderation,
     reports,
+    translation_buttons,
 )
