@@ -153,3 +153,22 @@ def test_production_explains_media_storage_options_that_are_not_json():
 
     assert finished.returncode != 0
     assert "ImproperlyConfigured: MEDIA_STORAGE_OPTIONS is not valid JSON" in finished.stderr
+
+
+def test_every_environment_variable_is_documented():
+    """An operator deploying the site could not find a setting the code reads: each variable the
+    settings modules take from the environment is named in the deployment or security docs."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    read = set()
+    for module in (root / "settings").glob("*.py"):
+        read |= set(
+            re.findall(
+                r"""(?:environ\.get|environ\[|getenv|env_\w+)\(?\s*["']([A-Z][A-Z0-9_]+)["']""", module.read_text()
+            )
+        )
+    documented = "".join((root / "docs" / name).read_text() for name in ("deployment.md", "security.md"))
+    assert len(read) > 30, "the settings read fewer variables than expected: is the pattern still right?"
+    assert sorted(name for name in read if f"`{name}`" not in documented) == []
