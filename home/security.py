@@ -4,17 +4,22 @@
   ``CONTENT_SECURITY_POLICY`` (no inline script or style at all); the Wagtail admin, whose own
   templates carry a few inline scripts and styles, gets ``CONTENT_SECURITY_POLICY_ADMIN``.
   django-csp's per-view decorators cannot reach Wagtail's admin views, hence the path test.
+- ``sign_in_address``: the address django-axes counts failures against, read as the rate limits
+  read it (behind ``TRUSTED_PROXY_COUNT`` proxies).
 - ``sign_in_locked_out``: what django-axes shows after too many failed admin sign-ins: a plain
   page saying when to try again, never a crash or a hint whether the password was right.
 
 See docs/security.md for the threat model these belong to.
 """
 
+import ipaddress
 import math
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.shortcuts import render
+
+from directory.views.protection import client_ip
 
 
 def is_admin_path(path):
@@ -31,6 +36,19 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if not report_only and parts.config is None and is_admin_path(request.path_info):
             parts.config = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]
         return parts
+
+
+def sign_in_address(request):
+    """django-axes' AXES_CLIENT_IP_CALLABLE: the visitor's address, or None when there is none.
+
+    Axes stores it in an IP-address column, which PostgreSQL refuses anything else for (a request
+    over a Unix socket, or a test client's, has no REMOTE_ADDR).
+    """
+    address = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def sign_in_locked_out(request, original_response=None, credentials=None):

@@ -342,7 +342,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(hours=float(os.environ.get("AXES_COOLOFF_HOURS", "1")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "directory.views.protection.client_ip"
+AXES_CLIENT_IP_CALLABLE = "home.security.sign_in_address"
 AXES_LOCKOUT_CALLABLE = "home.security.sign_in_locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin site here; see docs/security.md to unlock
