@@ -1,0 +1,149 @@
+"""English at /, Welsh at /cy/: the language switcher, hreflang alternates, <html lang>, and Welsh
+addresses of pages not yet translated (English content with a Welsh notice, never a 404)."""
+
+import re
+
+import pytest
+from wagtail.models import Locale
+
+from directory.tests.factories import ForumPageFactory
+from directory.translation import create_translation_aliases, ensure_welsh_tree, publish_translation
+
+pytestmark = pytest.mark.django_db
+
+NOTICE = "Nid yw'r dudalen hon ar gael yn Gymraeg eto."
+
+
+def switcher(html):
+    """The language switcher's markup."""
+    match = re.search(r'<nav class="app-language-switcher".*?</nav>', html, re.S)
+    assert match, "no language switcher in the page"
+    return match.group(0)
+
+
+def alternates(html):
+    return dict(re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', html))
+
+
+@pytest.fixture
+def welsh_site(site_tree):
+    ensure_welsh_tree()
+    return site_tree
+
+
+@pytest.fixture
+def forum(welsh_site):
+    forum = ForumPageFactory(parent=welsh_site["directory"], title="Carers Corner", slug="carers-corner")
+    create_translation_aliases(forum)
+    return forum
+
+
+def test_english_pages_link_to_the_same_page_in_welsh(client, forum):
+    """From an English page the switcher must lead to the same page in Welsh, not the Welsh home page."""
+    html = client.get("/directory/carers-corner/").content.decode()
+    nav = switcher(html)
+    assert '<span class="app-language-switcher__current" lang="en" aria-current="true">English</span>' in nav
+    assert 'href="/cy/directory/carers-corner/" hreflang="cy" lang="cy" rel="alternate">Cymraeg</a>' in nav
+    assert '<html lang="en"' in html
+
+
+def test_welsh_pages_link_back_to_english_keeping_the_query(client, welsh_site):
+    """A filtered Welsh listing switches to the same filtered English listing."""
+    html = client.get("/cy/directory/?q=carers&region=wales").content.decode()
+    nav = switcher(html)
+    assert 'href="/directory/?q=carers&amp;region=wales" hreflang="en" lang="en" rel="alternate">English</a>' in nav
+    assert 'lang="cy" aria-current="true">Cymraeg</span>' in nav
+    assert '<html lang="cy"' in html
+
+
+def test_views_that_are_not_pages_switch_language_too(client, db):
+    """Search and the fixed pages are Django views: the switcher must still keep the visitor's place."""
+    assert 'href="/cy/search/?q=forum"' in switcher(client.get("/search/?q=forum").content.decode())
+    assert 'href="/privacy/"' in switcher(client.get("/cy/privacy/").content.decode())
+
+
+def test_every_page_names_its_alternates_for_search_engines(client, forum):
+    """hreflang alternates tell search engines the English and Welsh pages are one page in two languages."""
+    for path in ("/directory/carers-corner/", "/cy/directory/carers-corner/"):
+        links = alternates(client.get(path).content.decode())
+        assert links == {
+            "en": "http://testserver/directory/carers-corner/",
+            "x-default": "http://testserver/directory/carers-corner/",
+            "cy": "http://testserver/cy/directory/carers-corner/",
+        }
+
+
+def test_an_untranslated_page_shows_english_with_a_welsh_notice(client, forum):
+    """The Welsh address of a page not yet translated shows its English content, marked as English."""
+    response = client.get("/cy/directory/carers-corner/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert NOTICE in html
+    assert '<div lang="en">' in html
+    assert "Carers Corner" in html
+    assert '<html lang="cy"' in html  # the interface around it is Welsh
+
+
+def test_a_page_without_any_welsh_copy_is_never_a_404(client, welsh_site):
+    """A page added without a Welsh alias (or before the tree synced) still answers at its Welsh address."""
+    ForumPageFactory(parent=welsh_site["directory"], title="Lonely Forum", slug="lonely-forum")
+    response = client.get("/cy/directory/lonely-forum/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Lonely Forum" in html and NOTICE in html
+    assert client.get("/directory/lonely-forum/").status_code == 200
+
+
+def test_welsh_site_works_before_there_is_any_welsh_tree(client, site_tree):
+    """With no Welsh home page at all, /cy/ shows the English pages with the notice."""
+    response = client.get("/cy/directory/")
+    assert response.status_code == 200
+    assert NOTICE in response.content.decode()
+
+
+def test_a_translated_page_has_no_notice(client, forum):
+    """Once a page is translated, its Welsh address shows the Welsh text with no “not in Welsh” notice."""
+    publish_translation(forum, {"Carers Corner": "Cornel Gofalwyr"})
+    html = client.get("/cy/directory/carers-corner/").content.decode()
+    assert "Cornel Gofalwyr" in html
+    assert NOTICE not in html
+    assert '<div lang="en">' not in html
+
+
+def test_english_pages_never_show_the_welsh_notice(client, forum):
+    """The notice is for Welsh readers only."""
+    assert NOTICE not in client.get("/directory/carers-corner/").content.decode()
+
+
+def test_a_welsh_slug_at_an_english_address_redirects_to_the_english_page(client, forum):
+    """A translated slug (from switching language on a Welsh page) must lead to the page's English copy."""
+    publish_translation(forum, {"Carers Corner": "Cornel Gofalwyr", "carers-corner": "cornel-gofalwyr"})
+    welsh = forum.get_translation(Locale.objects.get(language_code="cy"))
+    assert welsh.url == "/cy/directory/cornel-gofalwyr/"
+    response = client.get("/directory/cornel-gofalwyr/?q=1")
+    assert response.status_code == 302 and response["Location"] == "/directory/carers-corner/?q=1"
+    response = client.get("/cy/directory/carers-corner/")
+    assert response.status_code == 302 and response["Location"] == "/cy/directory/cornel-gofalwyr/"
+
+
+def test_routable_subpages_keep_their_place_when_redirected(client, forum):
+    """The redirect keeps what follows the page's address, such as a community's report form."""
+    publish_translation(forum, {"carers-corner": "cornel-gofalwyr"})
+    response = client.get("/cy/directory/carers-corner/report/")
+    assert response.status_code == 302 and response["Location"] == "/cy/directory/cornel-gofalwyr/report/"
+
+
+def test_missing_pages_are_still_404_in_both_languages(client, welsh_site):
+    """The fallback must not invent pages: an address that exists in no language is a 404."""
+    assert client.get("/directory/no-such-community/").status_code == 404
+    response = client.get("/cy/directory/no-such-community/")
+    assert response.status_code == 404
+    assert '<html lang="cy"' in response.content.decode()
+
+
+def test_unpublished_pages_stay_hidden_in_welsh(client, welsh_site):
+    """A draft English page must not become visible through its Welsh address."""
+    draft = ForumPageFactory(parent=welsh_site["directory"], slug="secret-draft", live=False)
+    create_translation_aliases(draft)
+    assert client.get("/cy/directory/secret-draft/").status_code == 404
+    assert client.get("/directory/secret-draft/").status_code == 404
