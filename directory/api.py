@@ -6,12 +6,16 @@ communities, and adds a ``topic`` filter (a topic's slug, as on /directory/) to 
 leave out everything private.
 """
 
+from types import SimpleNamespace
+
 from django.db.models import Q
 from rest_framework.filters import BaseFilterBackend
+from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.serializers import TagsField
 from wagtail.api.v2.views import PagesAPIViewSet
 
+from directory.listing import clean_query, search_terms
 from directory.models import DepartmentPage, DepartmentPageTag, ForumPage, ForumPageTag, ForumStatus
 from directory.open_data import mark_as_open_data, with_vocabularies
 
@@ -29,6 +33,24 @@ class TopicFilter(BaseFilterBackend):
         return queryset
 
 
+class WordSearchFilter(SearchFilter):
+    """Wagtail's ``?search=`` with only the words of the query, as the directory's own search uses.
+
+    Punctuation is search syntax to the full-text engines, and a query of only spaces or symbols
+    breaks the SQLite backend; such a query finds nothing instead.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        terms = search_terms(clean_query(request.GET["search"]))
+        if not terms:
+            return queryset.none()
+        query = request.GET.copy()
+        query["search"] = terms
+        return super().filter_queryset(SimpleNamespace(GET=query), queryset, view)
+
+
 class PrefetchedTagsField(TagsField):
     """Topic names in name order, read from the prefetched tags (Wagtail's own field queries per page)."""
 
@@ -39,7 +61,10 @@ class PrefetchedTagsField(TagsField):
 class DirectoryPagesAPIViewSet(PagesAPIViewSet):
     """Wagtail's pages endpoint, without delisted communities, with a topic filter."""
 
-    filter_backends = [TopicFilter, *PagesAPIViewSet.filter_backends]
+    filter_backends = [
+        TopicFilter,
+        *(WordSearchFilter if backend is SearchFilter else backend for backend in PagesAPIViewSet.filter_backends),
+    ]
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(["topic"])
 
     def get_base_queryset(self):

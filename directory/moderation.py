@@ -8,6 +8,9 @@ the task queue after the change is committed, so a broken mail server cannot und
 nomination or an approval. Connected in ``DirectoryConfig.ready()``.
 """
 
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -83,9 +86,37 @@ def defer_wagtail_notification(event):
     return receiver
 
 
+def decide_once(on_action):
+    """Wrap a workflow task's ``on_action`` so that two editors' decisions cannot both happen.
+
+    Wagtail checks that a review is still in progress on the copy it read at the start of the
+    request, so an approval and a "request changes" sent at the same moment could both pass and
+    publish an entry whose operator is told to change it. The wrapper locks the review's task row
+    (then the entry's nominations, in the same order as ``directory.nominations.lock_for_decision``)
+    and refuses when another editor has decided meanwhile.
+    """
+    from wagtail.models import TaskState
+
+    @wraps(on_action)
+    def locked(task, task_state, user, action_name, **kwargs):
+        with transaction.atomic():
+            status = TaskState.objects.select_for_update().filter(pk=task_state.pk).values_list("status", flat=True)
+            if status.first() != TaskState.STATUS_IN_PROGRESS:
+                raise PermissionDenied(_("Another editor has already decided on this entry."))
+            page_id = task_state.workflow_state.object_id
+            list(Nomination.objects.select_for_update().filter(forum_id=page_id).values_list("pk", flat=True))
+            return on_action(task, task_state, user, action_name, **kwargs)
+
+    locked.decides_once = True
+    return locked
+
+
 def connect_signal_handlers():
     from wagtail import signals
-    from wagtail.models import TaskState, WorkflowState
+    from wagtail.models import Task, TaskState, WorkflowState
+
+    if not getattr(Task.on_action, "decides_once", False):
+        Task.on_action = decide_once(Task.on_action)
 
     signals.workflow_approved.connect(on_workflow_approved, dispatch_uid="directory.nomination_approved")
     signals.workflow_rejected.connect(on_workflow_rejected, dispatch_uid="directory.nomination_changes_requested")

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
-from wagtail.models import Locale, Revision, Workflow, WorkflowState
+from wagtail.models import Locale, Revision, TaskState, Workflow, WorkflowState
 
 from directory.caching import public_content_changed
 from directory.emails import entry_url, public_url, queue_templated_email, site_language
@@ -41,6 +41,10 @@ class DuplicateEntry(Exception):
     def __init__(self, forum):
         super().__init__(forum.title)
         self.forum = forum
+
+
+class AlreadyDecided(Exception):
+    """Another editor decided on this nomination first (their decision stands)."""
 
 
 # Tokens and references
@@ -391,6 +395,25 @@ def approve_claim(claim, editor):
     return token
 
 
+def lock_for_decision(nomination, open_statuses):
+    """Lock the entry's review and the nomination until the transaction ends; the nomination, fresh.
+
+    Two editors may decide at the same moment (one approves in the workflow, one declines here).
+    Both paths lock the review's task first, then the nominations (see
+    ``directory.moderation.decide_once``), so the second waits for the first and then sees its
+    decision. Raises ``AlreadyDecided`` when the nomination is no longer open.
+    """
+    if nomination.forum_id:
+        reviews = TaskState.objects.filter(
+            workflow_state__object_id=str(nomination.forum_id), status=TaskState.STATUS_IN_PROGRESS
+        )
+        list(reviews.select_for_update(of=("self",)).values_list("pk", flat=True))
+    fresh = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if fresh.status not in open_statuses:
+        raise AlreadyDecided
+    return fresh
+
+
 @transaction.atomic
 def decline_nomination(nomination, editor, reason):
     """Decline a nomination or claim with a reason sent to the person.
@@ -398,7 +421,8 @@ def decline_nomination(nomination, editor, reason):
     A new community's draft that was never published is deleted, so the address can be
     nominated again later; the nomination record stays for the editors.
     """
-    forum = nomination.forum
+    nomination = lock_for_decision(nomination, ACTIVE_STATUSES)
+    forum = ForumPage.objects.filter(pk=nomination.forum_id).first()
     if nomination.kind == Nomination.Kind.NEW and forum is not None and forum.first_published_at is None:
         delete_unpublished_entry(forum, user=editor)
     record_status(nomination, Nomination.Status.REJECTED, editor_comment=reason)

@@ -36,7 +36,7 @@ from wagtail.permissions import register_permission_policy
 from directory.emails import redact_private_links, retry_failed_email
 from directory.forms import DecisionReasonForm, ResolutionForm
 from directory.models import EditSuggestion, Nomination, OutboundEmail, ProblemReport
-from directory.nominations import approve_claim, decline_nomination
+from directory.nominations import AlreadyDecided, approve_claim, decline_nomination
 from directory.site_tree import EDITORS_GROUP
 from directory.suggestions import accept_suggestion, decline_suggestion, describe_suggestion, resolve_problem_report
 
@@ -130,7 +130,12 @@ class DecisionView(generic.base.WagtailAdminTemplateMixin, FormView):
         return context
 
     def form_valid(self, form):
-        self.act(self.object, self.request.user, form.cleaned_data)
+        try:
+            self.act(self.object, self.request.user, form.cleaned_data)
+        except AlreadyDecided:
+            # Another editor decided between this page loading and the button being pressed.
+            messages.warning(self.request, _("This has already been decided."))
+            return HttpResponseRedirect(self.inspect_url)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(reverse(self.index_url_name))
 

@@ -86,7 +86,8 @@ def whole_number_parameter(request, name, default, maximum):
     text = request.GET.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or len(text) > 9:
+    # isdigit() alone accepts characters such as "²" that int() refuses.
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise BadParameter(name, _("Must be a whole number from 1 to %(maximum)s.") % {"maximum": maximum})
     number = int(text)
     if not 1 <= number <= maximum:

@@ -5,7 +5,10 @@ The fixtures (``editor``, ``fresh_rate_limits``) are in ``directory/tests/confte
 
 import smtplib
 import time
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.mail.backends.base import BaseEmailBackend
 
 from directory.forms import signed_start_time
@@ -120,6 +123,21 @@ class RefusingLoginEmailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         self.open()
+
+
+def signed_in(client, user):
+    """The client with the session signing in leaves, without the sign-in signals.
+
+    ``Client.force_login`` sends ``user_logged_in`` with a request that has no address, which
+    django-axes cannot record on PostgreSQL; signing in itself is tested with the admin.
+    """
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    return client
 
 
 def approve(forum, user):
