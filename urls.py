@@ -24,6 +24,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
     path("openreferral/", include("directory.openreferral.urls")),
+    # English has no prefix: /en/… is the same page at /….
+    re_path(r"^en/(?P<path>.*)$", home_views.without_default_language_prefix),
 ]
 
 if settings.DEBUG:

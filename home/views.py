@@ -37,6 +37,13 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
+def without_default_language_prefix(request, path):
+    """Send /en/… to /…: English has no language prefix, and one address per page keeps links right."""
+    query = request.META.get("QUERY_STRING", "")
+    # Never "//host" or "/\host": browsers read those as another site.
+    return redirect("/" + path.lstrip("/\\") + (f"?{query}" if query else ""), permanent=True)
+
+
 def route_in_other_languages(request, path):
     """The page at ``path`` in another language's tree: ``(page, args, kwargs, remaining path components)``."""
     site = Site.find_for_request(request)

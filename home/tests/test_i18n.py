@@ -147,3 +147,18 @@ def test_unpublished_pages_stay_hidden_in_welsh(client, welsh_site):
     create_translation_aliases(draft)
     assert client.get("/cy/directory/secret-draft/").status_code == 404
     assert client.get("/directory/secret-draft/").status_code == 404
+
+
+def test_an_english_prefix_redirects_to_the_unprefixed_address(client, db):
+    """English pages live at /…; /en/… must not be a dead end (nor a second copy of each page)."""
+    response = client.get("/en/directory/?q=carers")
+    assert response.status_code == 301 and response["Location"] == "/directory/?q=carers"
+    assert client.get("/en/").status_code == 301
+
+
+def test_the_english_prefix_redirect_stays_on_this_site(client, db):
+    """/en//evil.example must not send visitors to another site (an open redirect)."""
+    for path in ("/en//evil.example/", "/en/\\evil.example/"):
+        response = client.get(path)
+        assert response.status_code == 301
+        assert response["Location"].startswith("/") and not response["Location"].startswith(("//", "/\\"))
