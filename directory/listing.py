@@ -30,6 +30,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
@@ -331,16 +332,29 @@ NO_LABEL = Value("")
 
 
 def _vocabulary_rows(model, scope):
-    return (
-        model.objects.annotate(
-            f_value=F("slug"),
-            f_label=F("name"),
-            f_label_cy=F("name_cy"),
-            f_count=Count("forums", filter=Q(forums__in=scope)),
-        )
-        .order_by()
-        .values(*FACET_COLUMNS)
+    """Every term of ``model`` with how many of ``scope`` (None: the scope table) have it, as (sql, params).
+
+    Grouped over the link rows of the communities in scope and then joined to the terms, so the
+    database matches the scope once (a hash semi-join) rather than testing it term by term.
+    """
+    term_table = model._meta.db_table
+    if model is CommunityType:
+        links, term_column, forum_column = ForumPage._meta.db_table, "community_type_id", "page_ptr_id"
+    else:
+        links = ForumPage._meta.get_field(f"{model._meta.model_name}s").remote_field.through._meta.db_table
+        term_column, forum_column = f"{model._meta.model_name}_id", "forumpage_id"
+    if scope is None:  # the whole scope table
+        matching, params = f"INNER JOIN {SCOPE_TABLE} ON {SCOPE_TABLE}.id = {links}.{forum_column}", ()
+    else:
+        scope_sql, params = scope.order_by().values("pk").query.get_compiler(using=scope.db).as_sql()
+        matching = f"WHERE {forum_column} IN ({scope_sql})"
+    sql = (
+        f"SELECT terms.slug AS f_value, terms.name AS f_label, terms.name_cy AS f_label_cy, "
+        f"COALESCE(counted.n, 0) AS f_count FROM {term_table} terms LEFT JOIN ("
+        f"SELECT {term_column} AS term, COUNT(*) AS n FROM {links} {matching} "
+        f"GROUP BY {term_column}) counted ON counted.term = terms.id"
     )
+    return sql, params
 
 
 def _topic_rows(scope, selected):
@@ -381,21 +395,24 @@ def _department_rows(scope, departments):
     )
 
 
-def _union_all(named_querysets, columns=FACET_COLUMNS):
+def _union_all(named_querysets, columns=FACET_COLUMNS, prefix=("", ())):
     """Run several querysets selecting the same ``columns`` as one query; rows come back grouped by name.
 
     Each queryset keeps its own ORDER BY and LIMIT inside a subquery (which a plain UNION of
     querysets does not allow on SQLite), so this is exactly the separate queries, in one round trip.
     """
-    parts, params, database = [], [], None
+    parts, params, database = [], list(prefix[1]), None
     for name, queryset in named_querysets:
-        database = queryset.db
-        sql, inner_params = queryset.query.get_compiler(using=database).as_sql()
+        if isinstance(queryset, tuple):  # already (sql, params)
+            sql, inner_params = queryset
+        else:
+            database = queryset.db
+            sql, inner_params = queryset.query.get_compiler(using=database).as_sql()
         parts.append(f"SELECT %s AS part, {', '.join(columns)} FROM ({sql}) AS part_{len(parts)}")
         params.extend((name, *inner_params))
     rows = {name: [] for name, _queryset in named_querysets}
-    with connections[database].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+    with connections[database or "default"].cursor() as cursor:
+        cursor.execute(prefix[0] + " UNION ALL ".join(parts), params)
         for part, *values in cursor.fetchall():
             rows[part].append(dict(zip(columns, values, strict=True)))
     return rows
@@ -506,24 +523,65 @@ def _department_options(rows, selected):
     ]
 
 
+SCOPE_TABLE = "directory_listing_scope"
+
+
 def facet_rows(filters, scope, public):
-    """The counting rows of the six facets, each over ``scope`` with the *other* facets applied: one query."""
-    queries = []
+    """The result count and the counting rows of the six facets, in one query.
+
+    Each facet is counted over ``scope`` with the *other* facets applied, the total over
+    ``scope`` with all of them. ``scope`` (listed communities, matched by the text if any) is
+    worked out once, as a materialised common table expression, and every count reads it:
+    at 100,000 communities working it out is most of the cost, and the parts would otherwise
+    each repeat it. Returns ``{"total": n, "facets": {name: [rows]}}``.
+    """
+    scoped = ForumPage.objects.filter(pk__in=RawSQL(f"SELECT id FROM {SCOPE_TABLE}", ()))
+    forum_table = ForumPage._meta.db_table
+    if filters.has_facets:
+        total = filters.apply(scoped).order_by().values(f_value=NO_LABEL)
+        total = total.annotate(f_label=NO_LABEL, f_label_cy=NO_LABEL, f_count=Count("pk"))
+    else:
+        total = (f"SELECT '' AS f_value, '' AS f_label, '' AS f_label_cy, COUNT(*) AS f_count FROM {SCOPE_TABLE}", ())
+    queries = [("total", total)]
     for name in FACETS:
-        narrowed = filters.apply(scope, skip=name)
-        if name == "topic":
+        narrowed = filters.apply(scoped, skip=name)
+        # With no other facet chosen, a count reads the scope table directly: a hash join on it,
+        # where going through the ForumPage queryset makes the planner look each id up in turn.
+        direct = not any(getattr(filters, other) for other in FACETS if other != name)
+        if name == "topic" and direct and not filters.topic:
+            tag_links, tags = ForumPageTag._meta.db_table, Tag._meta.db_table
+            sql = (
+                f"SELECT tags.slug AS f_value, tags.name AS f_label, '' AS f_label_cy, counted.n AS f_count FROM ("
+                f"SELECT tag_id, COUNT(*) AS n FROM (SELECT DISTINCT tag_id, content_object_id FROM {tag_links} "
+                f"INNER JOIN {SCOPE_TABLE} ON {SCOPE_TABLE}.id = {tag_links}.content_object_id) links "
+                f"GROUP BY tag_id) counted INNER JOIN {tags} tags ON tags.id = counted.tag_id "
+                f"ORDER BY counted.n DESC, tags.name LIMIT {TOPIC_OPTIONS_SHOWN}"
+            )
+            queries.append((name, (sql, ())))
+        elif name == "topic":
             queries.append((name, _topic_rows(narrowed, getattr(filters, name))))
         elif name in ("audience", "region", "type"):
             model = {"audience": Audience, "region": Region, "type": CommunityType}[name]
-            queries.append((name, _vocabulary_rows(model, narrowed)))
+            queries.append((name, _vocabulary_rows(model, None if direct else narrowed)))
+        elif name == "preference" and direct:
+            sql = (
+                f"SELECT forums.engagement_preference AS f_value, '' AS f_label, '' AS f_label_cy, "
+                f"COUNT(*) AS f_count FROM {forum_table} forums INNER JOIN {SCOPE_TABLE} ON "
+                f"{SCOPE_TABLE}.id = forums.page_ptr_id GROUP BY forums.engagement_preference"
+            )
+            queries.append((name, (sql, ())))
         elif name == "preference":
             queries.append((name, _preference_rows(narrowed)))
         else:
             queries.append((name, _department_rows(narrowed, public.departments())))
-    return {
+    scope_sql, scope_params = scope.order_by().values("pk").query.get_compiler(using=scope.db).as_sql()
+    rows = _union_all(queries, prefix=(f"WITH {SCOPE_TABLE} (id) AS MATERIALIZED ({scope_sql}) ", scope_params))
+    facets = {
         name: [{column.removeprefix("f_"): value for column, value in row.items()} for row in part]
-        for name, part in _union_all(queries).items()
+        for name, part in rows.items()
+        if name != "total"
     }
+    return {"total": rows["total"][0]["f_count"] if rows["total"] else 0, "facets": facets}
 
 
 def facets_from_rows(filters, rows):
@@ -545,7 +603,7 @@ def facets_from_rows(filters, rows):
 
 def facet_counts(filters, scope, public=None):
     """The six facets, each counted over ``scope`` with the *other* facets applied, in one query."""
-    return facets_from_rows(filters, facet_rows(filters, scope, public or PublicScope()))
+    return facets_from_rows(filters, facet_rows(filters, scope, public or PublicScope())["facets"])
 
 
 # --- Counts kept between requests -------------------------------------------------------------
@@ -650,16 +708,15 @@ def search_directory(filters, locale=None):
         object_list = filters.apply(scope).select_related("community_type").order_by(*ORDERINGS[sort])
 
     counts_key, counts = _cached_counts(filters, public)
+    if counts is None:
+        counts = facet_rows(filters, scope, public)
+        if counts_key:
+            caches["default"].set(counts_key, counts, settings.DIRECTORY_COUNTS_CACHE_SECONDS)
     paginator = Paginator(object_list, PAGE_SIZE)
-    if counts is not None:
-        paginator.__dict__["count"] = counts["total"]  # Paginator.count is a cached_property
+    paginator.__dict__["count"] = counts["total"]  # Paginator.count is a cached_property: no COUNT query
     page = paginator.get_page(filters.page)
     page_forums = list(page.object_list)
     prefetch_terms(page_forums)
-    if counts is None:
-        counts = {"total": paginator.count, "facets": facet_rows(filters, scope, public)}
-        if counts_key:
-            caches["default"].set(counts_key, counts, settings.DIRECTORY_COUNTS_CACHE_SECONDS)
     facets = facets_from_rows(filters, counts["facets"])
     return DirectoryResults(
         filters=filters,
