@@ -38,22 +38,29 @@ def forum(welsh_site):
     return forum
 
 
-def test_english_pages_link_to_the_same_page_in_welsh(client, forum):
-    """From an English page the switcher must lead to the same page in Welsh, not the Welsh home page."""
-    html = client.get("/directory/carers-corner/").content.decode()
+@pytest.mark.parametrize(
+    "path, current, other",
+    [
+        ("/directory/carers-corner/", ("en", "English"), ("cy", "Cymraeg", "/cy/directory/carers-corner/")),
+        (
+            "/cy/directory/?q=carers&region=wales",
+            ("cy", "Cymraeg"),
+            ("en", "English", "/directory/?q=carers&amp;region=wales"),
+        ),
+    ],
+    ids=["english-page", "filtered-welsh-listing"],
+)
+def test_the_switcher_links_to_the_same_page_in_the_other_language(client, forum, path, current, other):
+    """The switcher must lead to the same page (and filters) in the other language, not its home page."""
+    html = client.get(path).content.decode()
     nav = switcher(html)
-    assert '<span class="app-language-switcher__current" lang="en" aria-current="true">English</span>' in nav
-    assert 'href="/cy/directory/carers-corner/" hreflang="cy" lang="cy" rel="alternate">Cymraeg</a>' in nav
-    assert '<html lang="en"' in html
-
-
-def test_welsh_pages_link_back_to_english_keeping_the_query(client, welsh_site):
-    """A filtered Welsh listing switches to the same filtered English listing."""
-    html = client.get("/cy/directory/?q=carers&region=wales").content.decode()
-    nav = switcher(html)
-    assert 'href="/directory/?q=carers&amp;region=wales" hreflang="en" lang="en" rel="alternate">English</a>' in nav
-    assert 'lang="cy" aria-current="true">Cymraeg</span>' in nav
-    assert '<html lang="cy"' in html
+    assert (
+        f'<span class="app-language-switcher__current" lang="{current[0]}" aria-current="true">{current[1]}</span>'
+        in nav
+    )
+    code, name, href = other
+    assert f'href="{href}" hreflang="{code}" lang="{code}" rel="alternate">{name}</a>' in nav
+    assert f'<html lang="{current[0]}"' in html
 
 
 def test_views_that_are_not_pages_switch_language_too(client, db):
