@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FRONTEND_SOURCES := $(shell find frontend/scss frontend/js frontend/package.json -type f 2>/dev/null)
 
-.PHONY: run test install install-dev frontend migrate demo admin serve check lint pytest e2e bench messages audit throughput
+.PHONY: run test install install-dev frontend migrate demo admin serve check lint pytest e2e bench messages audit throughput loadtest
 
 run: install frontend migrate demo admin serve
 
@@ -85,3 +85,7 @@ bench: install-dev
 # Requests/s and p99 through gunicorn (2 workers) with the page cache on and off; needs wrk (apt-get install -y wrk).
 throughput: install-dev frontend
 	$(PY) bench/throughput.py
+
+# 60 s of mixed public traffic from 50 clients against gunicorn on the loopback; fails on any error.
+loadtest: install-dev frontend
+	$(PY) bench/load_test.py
