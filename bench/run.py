@@ -69,6 +69,7 @@ def main(argv=None):
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL, help="{size} is replaced by the size.")
     parser.add_argument("--repeat-scale", type=float, default=1.0, help="Multiply every scenario's repeats.")
     parser.add_argument("--no-admin", action="store_true", help="Skip the admin listings.")
+    parser.add_argument("--skip", default="", help="Comma-separated scenarios to leave out, e.g. 'csv export'.")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
@@ -84,7 +85,8 @@ def main(argv=None):
             url = template.format(size=size)
             log(f"# {db} {size:,}: {url}")
             command = [sys.executable, __file__, "--worker", "--size", str(size), "--database-url", url]
-            command += ["--repeat-scale", str(args.repeat_scale)] + (["--no-admin"] if args.no_admin else [])
+            command += ["--repeat-scale", str(args.repeat_scale), "--skip", args.skip]
+            command += ["--no-admin"] if args.no_admin else []
             completed = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)
             result = json.loads(completed.stdout.strip().splitlines()[-1])
             result["db"] = db
@@ -117,6 +119,8 @@ def print_table(results):
     emit("| --- | ---: | ---: | ---: | ---: | ---: |")
     for result in results:
         rows = result["scenarios"]
+        if not {"faceted search", "stock search", "raw full-text"} <= set(rows):
+            continue
         ours = rows["faceted search"]["p50"]
         stock = rows["stock search"]["p50"]
         raw = rows["raw full-text"]["p50"]
@@ -222,9 +226,13 @@ def measure(args):
     public = dict(PUBLIC_SCENARIOS)
     public["forum page"] = (forum.get_url(), PUBLIC_SCENARIOS["forum page"][1])
 
+    skipped = {name.strip() for name in args.skip.split(",") if name.strip()}
+
     def run(client, scenarios):
         measured = {}
         for name, (url, repeats) in scenarios.items():
+            if name in skipped:
+                continue
             repeats = max(3, round(repeats * args.repeat_scale))
             for _warm in range(2):
                 response = client.get(url)
