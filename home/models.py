@@ -1,6 +1,7 @@
 """The home page and the site-wide settings editors can change in the Wagtail admin."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -44,6 +45,13 @@ class SiteSettings(BaseSiteSetting):
         default="Peer Support Directory",
         help_text=_("Shown in the header and in page titles."),
     )
+    site_name_cy = models.CharField(
+        _("service name in Welsh"),
+        max_length=100,
+        blank=True,
+        default="Cyfeiriadur Cymorth gan Gymheiriaid",
+        help_text=_("Shown instead on the Welsh site; the English name is used if empty."),
+    )
     contact_email = models.EmailField(
         _("contact email"),
         blank=True,
@@ -56,7 +64,19 @@ class SiteSettings(BaseSiteSetting):
         help_text=_("How often each entry should be confirmed as still accurate."),
     )
 
-    panels = [FieldPanel("site_name"), FieldPanel("contact_email"), FieldPanel("review_interval_months")]
+    panels = [
+        FieldPanel("site_name"),
+        FieldPanel("site_name_cy"),
+        FieldPanel("contact_email"),
+        FieldPanel("review_interval_months"),
+    ]
 
     class Meta:
         verbose_name = _("site settings")
+
+    @property
+    def localized_site_name(self):
+        """The service name in the active language."""
+        if (get_language() or "en").startswith("cy") and self.site_name_cy:
+            return self.site_name_cy
+        return self.site_name

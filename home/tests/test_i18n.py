@@ -169,3 +169,12 @@ def test_the_english_prefix_redirect_stays_on_this_site(client, db):
         response = client.get(path)
         assert response.status_code == 301
         assert response["Location"].startswith("/") and not response["Location"].startswith(("//", "/\\"))
+
+
+def test_the_service_name_is_in_welsh_on_the_welsh_site(client, welsh_site):
+    """The header and page titles name the service in the reader's language."""
+    welsh = client.get("/cy/privacy/").content.decode()
+    assert "Cyfeiriadur Cymorth gan Gymheiriaid</a>" in welsh
+    assert "– Cyfeiriadur Cymorth gan Gymheiriaid</title>" in welsh
+    english = client.get("/privacy/").content.decode()
+    assert "Peer Support Directory</a>" in english
