@@ -136,6 +136,8 @@ def print_table(results):
 
 
 def worker(args):
+    if args.database_url.startswith("postgres"):
+        ensure_postgres_database(args.database_url)
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.dev")
     os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory and renders debug pages
@@ -185,6 +187,15 @@ def ensure_data_set(size, database_url):
     started = time.perf_counter()
     call_command("generate_bench_data", forums=size, nominations=NOMINATIONS, stdout=sys.stderr)
     return time.perf_counter() - started
+
+
+def ensure_postgres_database(database_url):
+    import psycopg
+
+    base, name = database_url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as maintenance:
+        if not maintenance.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            maintenance.execute(f'CREATE DATABASE "{name}"')
 
 
 def reset_database(database_url):
