@@ -79,8 +79,9 @@ messages: install-dev
 	$(PY) manage.py makemessages -l cy --add-location=file --no-obsolete --ignore=.venv --ignore=frontend --ignore=e2e --ignore=bench --ignore=static --ignore=media --ignore=docs
 	$(PY) manage.py compilemessages -l cy --ignore=.venv
 
+# make bench [SIZES=1000,10000,100000] [DB=sqlite,postgres] [BENCH_ARGS="--postgres-url …"]; see docs/benchmarks.md.
 bench: install-dev
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(SIZES),--sizes $(SIZES)) $(if $(DB),--db $(DB)) $(BENCH_ARGS)
 
 # Requests/s and p99 through gunicorn (2 workers) with the page cache on and off; needs wrk (apt-get install -y wrk).
 throughput: install-dev frontend
