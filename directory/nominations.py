@@ -13,6 +13,7 @@ import hmac
 import re
 import secrets
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
-from wagtail.models import Locale, Revision, TaskState, Workflow, WorkflowState
+from wagtail.models import Locale, Page, Revision, TaskState, Workflow, WorkflowState
 
 from directory.caching import public_content_changed
 from directory.emails import entry_url, public_url, queue_templated_email, site_language
@@ -405,7 +406,9 @@ def lock_for_decision(nomination, open_statuses):
     """
     if nomination.forum_id:
         reviews = TaskState.objects.filter(
-            workflow_state__object_id=str(nomination.forum_id), status=TaskState.STATUS_IN_PROGRESS
+            workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
+            workflow_state__object_id=str(nomination.forum_id),
+            status=TaskState.STATUS_IN_PROGRESS,
         )
         list(reviews.select_for_update(of=("self",)).values_list("pk", flat=True))
     fresh = Nomination.objects.select_for_update().get(pk=nomination.pk)

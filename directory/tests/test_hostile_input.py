@@ -282,6 +282,15 @@ def test_odd_addresses_get_a_not_found_page_not_a_server_error(client, forum, sl
         assert_no_server_error(client.get(path), path)
 
 
+def test_a_nul_character_in_an_address_is_a_bad_request(client, forum):
+    """An address or query with a NUL character is refused with 400 before it reaches the database.
+
+    If this fails, on PostgreSQL (which cannot compare text containing NUL) such a probe is a 500.
+    """
+    for path in ("/directory/%00/", "/%00", "/api/v2/pages/find/?html_path=%00", "/directory/?topic=a%00b"):
+        assert client.get(path).status_code == 400, path
+
+
 # --- Stored text is shown escaped -------------------------------------------------------------
 
 ATTRIBUTE_BREAKOUT = 'Tom & Jerry\'s "club" onfocus="alert(1)" x=\'1\' <3 >_<'

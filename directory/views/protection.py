@@ -4,12 +4,15 @@
   Redis in production) and how big a post may be; over the limit people get a friendly 429 page.
 - ``refuse_as_spam`` answers a robot's submission without storing anything.
 - ``private_page`` marks a response as personal: not cached, not indexed, no referrer.
+- ``RefuseNulBytesMiddleware`` answers 400 to an address or query with a NUL character, which
+  PostgreSQL cannot store or compare in text (page routing would otherwise fail with a 500).
 """
 
 import logging
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.template.response import TemplateResponse
 from django_ratelimit.core import get_usage
 
@@ -106,3 +109,24 @@ def private_page(view):
         return private_headers(view(request, *args, **kwargs))
 
     return wrapped
+
+
+class RefuseNulBytesMiddleware:
+    """A 400 for any request whose path or query string carries a NUL character.
+
+    No real address contains one; robots send them to probe for errors. Form fields are refused
+    by Django's own validators, but the path and query reach the database through page routing
+    and Wagtail's API (``/api/v2/pages/find/?html_path=``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or has_nul(request.GET):
+            raise BadRequest("NUL character in the address")
+        return self.get_response(request)
+
+
+def has_nul(querydict):
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in querydict.lists())
