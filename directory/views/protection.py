@@ -112,20 +112,28 @@ def private_page(view):
 
 
 class RefuseNulBytesMiddleware:
-    """A 400 for any request whose path or query string carries a NUL character.
+    """A 400 for a request whose path or query string carries a NUL character.
 
-    No real address contains one; robots send them to probe for errors. Form fields are refused
-    by Django's own validators, but the path and query reach the database through page routing
-    and Wagtail's API (``/api/v2/pages/find/?html_path=``).
+    No real address contains one; robots send them to probe for errors. Page routing, the feeds'
+    slugs and Wagtail's API (``/api/v2/pages/find/?html_path=``) hand the path to the database,
+    and PostgreSQL cannot compare text containing NUL. The Open Referral API is left to answer
+    with its own JSON errors (it validates every id and parameter first); form fields are refused
+    by Django's validators.
     """
+
+    OWN_ERRORS = ("openreferral:",)
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or has_nul(request.GET):
-            raise BadRequest("NUL character in the address")
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        view_name = getattr(request.resolver_match, "view_name", "") or ""
+        if not view_name.startswith(self.OWN_ERRORS) and ("\x00" in request.path or has_nul(request.GET)):
+            raise BadRequest("NUL character in the address")
+        return None
 
 
 def has_nul(querydict):
