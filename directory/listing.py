@@ -343,7 +343,9 @@ def _vocabulary_rows(model, scope):
     else:
         links = ForumPage._meta.get_field(f"{model._meta.model_name}s").remote_field.through._meta.db_table
         term_column, forum_column = f"{model._meta.model_name}_id", "forumpage_id"
-    if scope is None:  # the whole scope table
+    if scope is None and model is CommunityType:  # the scope table carries each community's type
+        links, term_column, matching, params = SCOPE_TABLE, "type_id", "", ()
+    elif scope is None:  # the whole scope table
         matching, params = f"INNER JOIN {SCOPE_TABLE} ON {SCOPE_TABLE}.id = {links}.{forum_column}", ()
     else:
         scope_sql, params = scope.order_by().values("pk").query.get_compiler(using=scope.db).as_sql()
@@ -379,20 +381,34 @@ def _preference_rows(scope):
 
 
 def _department_rows(scope, departments):
-    engaged = Q(
-        engagements__forum__translation_key__in=scope.values("translation_key"),
-        engagements__status__in=CURRENT_ENGAGEMENT_STATUSES,
+    """Every public department with how many communities of ``scope`` it currently engages with, as (sql, params).
+
+    Counted from the current engagements (a few thousand at most) joined to the scope on the
+    community's translation key (so an engagement recorded against the English page counts its
+    Welsh copy too): the database hashes those few rows and reads the scope once, where
+    counting per department made it gather the translation keys of the whole scope through
+    the page table first. ``scope`` None is the scope table, which carries the keys.
+    """
+    if scope is None:  # the scope table carries each community's translation key
+        listed, scope_params = f"{SCOPE_TABLE} listed", ()
+    else:
+        keys = scope.order_by().values("pk", "translation_key")
+        scope_sql, scope_params = keys.query.get_compiler(using=scope.db).as_sql()
+        listed = f"({scope_sql}) listed"
+    chosen = departments.order_by().values(d_id=F("pk"), d_slug=F("slug"), d_title=F("title"))
+    departments_sql, departments_params = chosen.query.get_compiler(using=chosen.db).as_sql()
+    pages, engagements = Page._meta.db_table, Engagement._meta.db_table
+    statuses = ", ".join(["%s"] * len(CURRENT_ENGAGEMENT_STATUSES))
+    sql = (
+        f"SELECT chosen.d_slug AS f_value, chosen.d_title AS f_label, '' AS f_label_cy, "
+        f"COALESCE(counted.n, 0) AS f_count FROM ({departments_sql}) chosen LEFT JOIN ("
+        f"SELECT engaged.department_id AS department, COUNT(DISTINCT listed.translation_key) AS n "
+        f"FROM (SELECT engaged.department_id, forum.translation_key FROM {engagements} engaged "
+        f"INNER JOIN {pages} forum ON forum.id = engaged.forum_id WHERE engaged.status IN ({statuses})) engaged "
+        f"INNER JOIN {listed} ON listed.translation_key = engaged.translation_key "
+        f"GROUP BY engaged.department_id) counted ON counted.department = chosen.d_id"
     )
-    return (
-        departments.annotate(
-            f_value=F("slug"),
-            f_label=F("title"),
-            f_label_cy=NO_LABEL,
-            f_count=Count("engagements__forum__translation_key", filter=engaged, distinct=True),
-        )
-        .order_by()
-        .values(*FACET_COLUMNS)
-    )
+    return sql, (*departments_params, *CURRENT_ENGAGEMENT_STATUSES, *scope_params)
 
 
 def _union_all(named_querysets, columns=FACET_COLUMNS, prefix=("", ())):
@@ -536,7 +552,6 @@ def facet_rows(filters, scope, public):
     each repeat it. Returns ``{"total": n, "facets": {name: [rows]}}``.
     """
     scoped = ForumPage.objects.filter(pk__in=RawSQL(f"SELECT id FROM {SCOPE_TABLE}", ()))
-    forum_table = ForumPage._meta.db_table
     if filters.has_facets:
         total = filters.apply(scoped).order_by().values(f_value=NO_LABEL)
         total = total.annotate(f_label=NO_LABEL, f_label_cy=NO_LABEL, f_count=Count("pk"))
@@ -565,17 +580,19 @@ def facet_rows(filters, scope, public):
             queries.append((name, _vocabulary_rows(model, None if direct else narrowed)))
         elif name == "preference" and direct:
             sql = (
-                f"SELECT forums.engagement_preference AS f_value, '' AS f_label, '' AS f_label_cy, "
-                f"COUNT(*) AS f_count FROM {forum_table} forums INNER JOIN {SCOPE_TABLE} ON "
-                f"{SCOPE_TABLE}.id = forums.page_ptr_id GROUP BY forums.engagement_preference"
+                f"SELECT preference AS f_value, '' AS f_label, '' AS f_label_cy, COUNT(*) AS f_count "
+                f"FROM {SCOPE_TABLE} GROUP BY preference"
             )
             queries.append((name, (sql, ())))
         elif name == "preference":
             queries.append((name, _preference_rows(narrowed)))
         else:
-            queries.append((name, _department_rows(narrowed, public.departments())))
-    scope_sql, scope_params = scope.order_by().values("pk").query.get_compiler(using=scope.db).as_sql()
-    rows = _union_all(queries, prefix=(f"WITH {SCOPE_TABLE} (id) AS MATERIALIZED ({scope_sql}) ", scope_params))
+            queries.append((name, _department_rows(None if direct else narrowed, public.departments())))
+    # The scope table keeps the columns the direct counts group by, so they need no join back to the forums.
+    scope_columns = scope.order_by().values("pk", "community_type_id", "engagement_preference", "translation_key")
+    scope_sql, scope_params = scope_columns.query.get_compiler(using=scope.db).as_sql()
+    scope_table = f"{SCOPE_TABLE} (id, type_id, preference, translation_key)"
+    rows = _union_all(queries, prefix=(f"WITH {scope_table} AS MATERIALIZED ({scope_sql}) ", scope_params))
     facets = {
         name: [{column.removeprefix("f_"): value for column, value in row.items()} for row in part]
         for name, part in rows.items()
