@@ -4,8 +4,9 @@
   Redis in production) and how big a post may be; over the limit people get a friendly 429 page.
 - ``refuse_as_spam`` answers a robot's submission without storing anything.
 - ``private_page`` marks a response as personal: not cached, not indexed, no referrer.
-- ``RefuseNulBytesMiddleware`` answers 400 to an address or query with a NUL character, which
-  PostgreSQL cannot store or compare in text (page routing would otherwise fail with a 500).
+- ``RefuseNulBytesMiddleware`` answers 400 to an address with a NUL character and drops NUL
+  characters from query parameters: PostgreSQL cannot store or compare text containing one
+  (page routing would otherwise fail with a 500).
 """
 
 import logging
@@ -13,6 +14,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.http import QueryDict
 from django.template.response import TemplateResponse
 from django_ratelimit.core import get_usage
 
@@ -112,13 +114,14 @@ def private_page(view):
 
 
 class RefuseNulBytesMiddleware:
-    """A 400 for a request whose path or query string carries a NUL character.
+    """A 400 for an address with a NUL character; NUL characters dropped from query parameters.
 
     No real address contains one; robots send them to probe for errors. Page routing, the feeds'
-    slugs and Wagtail's API (``/api/v2/pages/find/?html_path=``) hand the path to the database,
-    and PostgreSQL cannot compare text containing NUL. The Open Referral API is left to answer
-    with its own JSON errors (it validates every id and parameter first); form fields are refused
-    by Django's validators.
+    slugs and Wagtail's API (``/api/v2/pages/find/?html_path=``) hand the path and parameters to
+    the database, and PostgreSQL cannot compare text containing NUL. A search with a stray NUL
+    still gets its results (the character removed), as any other junk in a query does. The Open
+    Referral API is left to answer with its own JSON errors (it validates every id and parameter
+    first); form fields are refused by Django's validators.
     """
 
     OWN_ERRORS = ("openreferral:",)
@@ -131,10 +134,23 @@ class RefuseNulBytesMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         view_name = getattr(request.resolver_match, "view_name", "") or ""
-        if not view_name.startswith(self.OWN_ERRORS) and ("\x00" in request.path or has_nul(request.GET)):
+        if view_name.startswith(self.OWN_ERRORS):
+            return None
+        if "\x00" in request.path:
             raise BadRequest("NUL character in the address")
+        if has_nul(request.GET):
+            request.GET = without_nul(request.GET)
         return None
 
 
 def has_nul(querydict):
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in querydict.lists())
+
+
+def without_nul(querydict):
+    """A copy of ``querydict`` with every NUL character removed from its keys and values."""
+    cleaned = QueryDict(mutable=True)
+    for key, values in querydict.lists():
+        cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+    cleaned._mutable = False
+    return cleaned
