@@ -3,11 +3,7 @@
 The cache is off in the test settings; every test here turns it on with a cleared cache.
 """
 
-from importlib import import_module
-
 import pytest
-from django.conf import settings as django_settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import cache
 from django.test import RequestFactory
 from wagtail.models import Site
@@ -16,7 +12,7 @@ from directory import nominations
 from directory.caching import current_generation
 from directory.models import ForumPage
 from directory.tests.factories import ForumPageFactory
-from directory.tests.nomination_helpers import SAMPLE_CONTACT, sample_details
+from directory.tests.nomination_helpers import SAMPLE_CONTACT, sample_details, signed_in
 from home.caching import CACHED_HEADER, entry_key
 from home.models import SiteSettings
 
@@ -44,16 +40,6 @@ def publish_change(page, **changes):
         setattr(page, name, value)
     page.save_revision().publish()
     return page
-
-
-def sign_in_session(client, user):
-    """The session cookie that signing in leaves (signing in itself is tested with the admin)."""
-    session = import_module(django_settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    client.cookies[django_settings.SESSION_COOKIE_NAME] = session.session_key
 
 
 def test_an_anonymous_visitor_gets_the_second_view_from_the_cache(client, forum, django_assert_num_queries):
@@ -197,7 +183,7 @@ def test_signed_in_editors_get_fresh_private_pages(client, forum, django_user_mo
     """
     client.get("/directory/carers-corner/")
     editor = django_user_model.objects.create_superuser("boss", "boss@example.gov", "pw")
-    sign_in_session(client, editor)
+    signed_in(client, editor)
     response = client.get("/directory/carers-corner/")
     assert CACHED_HEADER not in response
     assert response["Cache-Control"] == "private, no-store"
