@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import itertools
 import re
-import socket
 import statistics
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import Server, manage, server_environment  # noqa: E402  (bench/ is not a package)
+from throughput import Server, free_port, manage, server_environment  # noqa: E402  (bench/ is not a package)
 
 PORTS = range(8501, 8510)
 REQUEST_TIMEOUT = 30
@@ -40,17 +39,6 @@ FACETS = ("topic", "audience", "region", "type", "preference", "department")
 def emit(line=""):
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
-
-
-def free_port():
-    for port in PORTS:
-        with socket.socket() as candidate:
-            try:
-                candidate.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit(f"load test: no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 # --- What to ask for --------------------------------------------------------------------------
@@ -177,7 +165,7 @@ def main(argv=None):
         manage(environment, "migrate", "--noinput", "-v0")
         manage(environment, "load_demo", capture=True)
         manage(environment, "collectstatic", "--noinput", "-v0")
-        port = free_port()
+        port = free_port(PORTS, "load test")
         with Server(environment, port, Path(scratch) / "gunicorn.log") as server:
             mix = traffic(server)
             emit(f"# {sum(len(urls) for urls in mix.values())} URLs of {len(mix)} kinds against {server.url}")

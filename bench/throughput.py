@@ -82,15 +82,16 @@ def empty_redis():
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def free_port():
-    for port in PORTS:
+def free_port(ports=PORTS, tool="throughput"):
+    """The first loopback port in ``ports`` nothing listens on (each script has its own range)."""
+    for port in ports:
         with socket.socket() as candidate:
             try:
                 candidate.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise SystemExit(f"throughput: no free port in {PORTS.start}-{PORTS.stop - 1}")
+    raise SystemExit(f"{tool}: no free port in {ports.start}-{ports.stop - 1}")
 
 
 def server_environment(database_url, static_root, page_cache, use_redis):
