@@ -1,14 +1,14 @@
-"""The Open Referral (HSDS 3.0) API: every response validates against the shared HSDS schemas,
+"""The Open Referral (HSDS 3.0) API: every response validates against the HSDS 3.0 schemas,
 nothing unpublished or private leaks, ids are stable, bad parameters get a JSON 400, and list
 endpoints cost the same number of queries for 20 or 100 communities."""
 
+import gzip
 import json
 import uuid
 from functools import cache
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -17,20 +17,19 @@ from directory.openreferral.identifiers import OPEN_DATA_NAMESPACE, organization
 from directory.openreferral.taxonomies import TAXONOMIES
 from directory.tests.open_data_helpers import build_directory, get_json, many_forums
 
-HSDS_DIR = Path(settings.BASE_DIR).parent / "shared" / "openreferral" / "hsds-3.0"
+# The HSDS 3.0 schemas, kept with the tests (see data/hsds-3.0/README.md): the compiled ones gzipped.
+HSDS_DIR = Path(__file__).parent / "data" / "hsds-3.0"
 PAGE_KEYS = {"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"}
 
 
 @cache
 def hsds_registry():
-    if not HSDS_DIR.is_dir():
-        pytest.fail(
-            f"The HSDS 3.0 schemas are missing: expected them in {HSDS_DIR} (the shared/ folder beside the repository)."
-        )
     resources = []
-    for path in sorted(HSDS_DIR.glob("*.json")) + sorted(HSDS_DIR.glob("compiled/*.json")):
-        contents = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((str(path.relative_to(HSDS_DIR)), Resource.from_contents(contents, DRAFT202012)))
+    for path in sorted(HSDS_DIR.glob("*.json")) + sorted(HSDS_DIR.glob("compiled/*.json.gz")):
+        raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        name = str(path.relative_to(HSDS_DIR)).removesuffix(".gz")
+        resources.append((name, Resource.from_contents(json.loads(raw), DRAFT202012)))
+    assert len(resources) >= 12, f"the HSDS 3.0 schemas are missing from {HSDS_DIR}"
     return Registry().with_resources(resources)
 
 
