@@ -9,6 +9,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def person_language_field():
+    """The language someone filled a public form in; emails to them are written in it."""
+    return models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the form was filled in; emails to this person are written in it."),
+    )
+
+
 class Nomination(models.Model):
     """An operator's request to list a community (or to claim an existing entry).
 
@@ -40,13 +51,7 @@ class Nomination(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=200)
     contact_email = models.EmailField(_("contact email"))
     message = models.TextField(_("message"), blank=True, max_length=2000)
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-        help_text=_("The language the form was filled in; emails to this person are written in it."),
-    )
+    language = person_language_field()
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
@@ -79,13 +84,7 @@ class EditSuggestion(models.Model):
     reason = models.TextField(_("reason"), max_length=2000)
     suggester_name = models.CharField(_("name"), max_length=200, blank=True)
     suggester_email = models.EmailField(_("email"), blank=True)
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-        help_text=_("The language the form was filled in; emails to this person are written in it."),
-    )
+    language = person_language_field()
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     decision_reason = models.TextField(_("reason for decision"), blank=True)
     decided_by = models.ForeignKey(

@@ -179,3 +179,14 @@ def sample_details(**overrides):
 
 
 SAMPLE_CONTACT = {"contact_name": "Casey Carer", "contact_email": "casey@private.example", "message": ""}
+
+
+def redis_available():
+    """Whether the Redis server the rate-limit tests share is running on 127.0.0.1:6379."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True

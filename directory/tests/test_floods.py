@@ -6,7 +6,6 @@ hold: no more than the configured number is stored, every other attempt gets the
 page, the refusal happens before any work is done, and other people are not affected.
 """
 
-import socket
 import uuid
 
 import pytest
@@ -17,20 +16,12 @@ from django_ratelimit.core import _split_rate
 
 from directory.models import EditSuggestion, ForumPage, Nomination, ProblemReport
 from directory.tests.factories import ForumPageFactory
-from directory.tests.nomination_helpers import STEP_PATHS, nomination_answers, started_long_ago
+from directory.tests.nomination_helpers import STEP_PATHS, nomination_answers, redis_available, started_long_ago
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 FLOOD = 1000
 FLOODER = "203.0.113.66"
-
-
-def redis_available():
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
 
 
 @pytest.fixture(params=["local memory", "redis"])

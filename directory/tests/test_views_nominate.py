@@ -18,6 +18,7 @@ from directory.tests.nomination_helpers import (
     operator_token_from_email,
     pending_forum,
     post_steps,
+    redis_available,
     started_long_ago,
     workflow_action,
 )
@@ -372,16 +373,6 @@ def test_the_welsh_form_stays_in_welsh(client, site_tree):
     """
     response = client.post("/cy/nominate/", nomination_answers()["community"])
     assert response.status_code == 302 and response["Location"] == "/cy/nominate/suitability/"
-
-
-def redis_available():
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
 
 
 @pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
