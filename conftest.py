@@ -12,6 +12,16 @@ def default_language_after_each_test():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def fresh_facet_indexes():
+    """Each test starts with an empty database, so no listing may reuse an index built in another test."""
+    from directory.facet_index import forget_indexes
+
+    forget_indexes()
+    yield
+    forget_indexes()
+
+
 @pytest.fixture
 def home_page(db):
     """The English home page as the default Site's root, as ``load_demo`` makes it."""

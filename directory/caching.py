@@ -9,12 +9,16 @@ deliberately blunt: working out which listings and facet counts a forum appears 
 than rendering them again, and publishes are rare next to reads.
 
 The counter lives in the page cache (Redis in production, so every web process sees a bump).
+Each change is also written to the database (``PublicContentChange``) in the transaction that
+makes it: the directory's in-process facet index (``directory.facet_index``) keys on the
+latest row, which every process sees exactly when it sees the change, whatever the cache.
 Code that changes live content without publishing (``.update()``, ``bulk_update``) calls
 ``public_content_changed()`` itself, because those bypass model signals.
 """
 
 import functools
 import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import caches
@@ -57,13 +61,35 @@ def bump_generation():
         cache.add(GENERATION_KEY, fresh_generation(), timeout=None)
 
 
+# The change log keeps this many recent rows; older ones are deleted as new ones are written.
+CHANGES_KEPT = 1000
+
+
+def record_content_change():
+    """Write a change row (visible to other processes when the surrounding transaction commits)."""
+    from directory.models import PublicContentChange
+
+    change = PublicContentChange.objects.create(token=uuid.uuid4().hex)
+    if change.pk % CHANGES_KEPT == 0:
+        PublicContentChange.objects.filter(pk__lte=change.pk - CHANGES_KEPT).delete()
+
+
+def current_content_version():
+    """``(id, token)`` of the latest change to public content, in one query; ``(0, "")`` before any."""
+    from directory.models import PublicContentChange
+
+    latest = PublicContentChange.objects.order_by("-pk").values_list("pk", "token").first()
+    return latest or (0, "")
+
+
 def public_content_changed(**kwargs):
-    """Forget every cached page now, and again once the change is committed.
+    """Forget every cached page now, and again once the change is committed; log the change.
 
     The second bump matters: a request that renders between now and the commit still reads the
     old rows, and would otherwise store them under the new generation.
     """
     bump_generation()
+    record_content_change()
     if connection.in_atomic_block:
         transaction.on_commit(bump_generation)
 
@@ -82,8 +108,38 @@ def watched_models():
     )
 
 
-def _on_row_changed(sender, **kwargs):
-    if sender in watched_models():
+def _on_row_changed(sender, created=False, **kwargs):
+    from wagtail.contrib.settings.registry import registry as settings_registry
+
+    # Wagtail creates a site's settings row, with the defaults already in effect, when a page first
+    # reads it: that changes nothing the public sees.
+    if sender in watched_models() and not (created and sender in settings_registry):
+        public_content_changed()
+
+
+# What saving a page's draft writes to its row (Wagtail's save_revision, locking, workflows): none
+# of it is shown to the public, so such a save of a live page changes nothing public.
+DRAFT_FIELDS = frozenset(
+    {
+        "comments",
+        "draft_title",
+        "has_unpublished_changes",
+        "latest_revision",
+        "latest_revision_created_at",
+        "locked",
+        "locked_at",
+        "locked_by",
+    }
+)
+
+
+def _on_page_saved(sender, instance, update_fields=None, **kwargs):
+    """A live page saved other than as a draft (created live by code, or edited in place) changes what is public."""
+    from wagtail.models import Page
+
+    if not isinstance(instance, Page) or not instance.live:
+        return
+    if update_fields is None or not set(update_fields) <= DRAFT_FIELDS:
         public_content_changed()
 
 
@@ -98,12 +154,13 @@ def _on_row_deleted(sender, **kwargs):
 def connect_cache_invalidation():
     """Move the generation on whenever something public changes (called from DirectoryConfig.ready).
 
-    Page saves are not watched: a draft save does not change what the public sees, and
-    publishing sends its own signal.
+    Saving a draft does not change what the public sees, and publishing sends its own signal;
+    saving a live page in place (code creating pages live, or editing fields directly) does.
     """
     from wagtail import signals
 
     for name in ("page_published", "page_unpublished", "published", "unpublished", "post_page_move"):
         getattr(signals, name).connect(public_content_changed, dispatch_uid=f"page_cache.{name}")
     post_save.connect(_on_row_changed, dispatch_uid="page_cache.row_saved")
+    post_save.connect(_on_page_saved, dispatch_uid="page_cache.page_saved")
     post_delete.connect(_on_row_deleted, dispatch_uid="page_cache.row_deleted")

@@ -17,20 +17,16 @@ clipped, and a well-formed slug nobody uses matches nothing (the user sees it as
 filter they can remove).
 """
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
-from django.db.models import Case, Count, F, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Lower
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
@@ -41,6 +37,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
+from directory.facet_index import facet_index
 from directory.models import (
     Audience,
     CommunityType,
@@ -53,6 +50,7 @@ from directory.models import (
     ForumStatus,
     Region,
 )
+from directory.text_search import ranked_ids
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
@@ -104,24 +102,33 @@ def public_departments(locale=None):
     return DepartmentPage.objects.live().public().filter(locale=locale or Locale.get_active())
 
 
-@dataclass
 class PublicScope:
     """Which pages are public, worked out once per listing and shared by all its queries.
 
     ``listed_forums`` and ``public_departments`` each look up the active locale and the page
     view restrictions; a directory page needs both for several queries, so it reads them once
     here: the locale as a join on its language code (no query of its own) and the restrictions
-    in one query.
+    in one query, when first needed.
     """
 
-    locale: object = None
-    private: Q = field(default_factory=lambda: Page.objects.none().private_q())
+    def __init__(self, locale=None):
+        self.locale = locale
+
+    @cached_property
+    def private(self):
+        return Page.objects.none().private_q()
+
+    @property
+    def language(self):
+        """The language code of the pages in scope."""
+        if self.locale is not None:
+            return self.locale.language_code
+        return get_supported_content_language_variant(get_language())
 
     def _in_language(self, queryset):
         if self.locale is not None:
             return queryset.filter(locale=self.locale)
-        language = get_supported_content_language_variant(get_language())
-        return queryset.filter(locale__in=Locale.objects.filter(language_code=language).values("pk"))
+        return queryset.filter(locale__in=Locale.objects.filter(language_code=self.language).values("pk"))
 
     def forums(self):
         """As ``listed_forums``: live, public, not delisted, in the locale."""
@@ -149,19 +156,6 @@ def search_terms(query):
 def _search_runs_in_database():
     """True for Wagtail's database backends, which can keep search matches as an SQL subquery."""
     return type(get_search_backend()).__module__.startswith("modelsearch.backends.database")
-
-
-def _restrict_to(forums, subset):
-    """``forums`` narrowed to the members of ``subset``, in a form the search backend accepts.
-
-    The search backends only accept filters on indexed fields of the searched model, so facet
-    filters (which follow relations) are turned into an ``id IN (…)``: a subquery for the
-    database backends, a list of ids for an external search engine.
-    """
-    ids = subset.order_by().values("id")
-    if not _search_runs_in_database():
-        ids = list(ids.values_list("id", flat=True))
-    return forums.filter(id__in=ids)
 
 
 def forums_matching_text(forums, terms):
@@ -326,98 +320,17 @@ class Facet:
         return sum(1 for option in self.options if option.selected)
 
 
-# Every facet's counting query selects the same four columns, so the six run as one UNION ALL.
-FACET_COLUMNS = ("f_value", "f_label", "f_label_cy", "f_count")
 NO_LABEL = Value("")
 
 
-def _vocabulary_rows(model, scope):
-    """Every term of ``model`` with how many of ``scope`` (None: the scope table) have it, as (sql, params).
-
-    Grouped over the link rows of the communities in scope and then joined to the terms, so the
-    database matches the scope once (a hash semi-join) rather than testing it term by term.
-    """
-    term_table = model._meta.db_table
-    if model is CommunityType:
-        links, term_column, forum_column = ForumPage._meta.db_table, "community_type_id", "page_ptr_id"
-    else:
-        links = ForumPage._meta.get_field(f"{model._meta.model_name}s").remote_field.through._meta.db_table
-        term_column, forum_column = f"{model._meta.model_name}_id", "forumpage_id"
-    if scope is None and model is CommunityType:  # the scope table carries each community's type
-        links, term_column, matching, params = SCOPE_TABLE, "type_id", "", ()
-    elif scope is None:  # the whole scope table
-        matching, params = f"INNER JOIN {SCOPE_TABLE} ON {SCOPE_TABLE}.id = {links}.{forum_column}", ()
-    else:
-        scope_sql, params = scope.order_by().values("pk").query.get_compiler(using=scope.db).as_sql()
-        matching = f"WHERE {forum_column} IN ({scope_sql})"
-    sql = (
-        f"SELECT terms.slug AS f_value, terms.name AS f_label, terms.name_cy AS f_label_cy, "
-        f"COALESCE(counted.n, 0) AS f_count FROM {term_table} terms LEFT JOIN ("
-        f"SELECT {term_column} AS term, COUNT(*) AS n FROM {links} {matching} "
-        f"GROUP BY {term_column}) counted ON counted.term = terms.id"
-    )
-    return sql, params
-
-
-def _topic_rows(scope, selected):
-    tagged = (
-        ForumPageTag.objects.filter(content_object__in=scope)
-        .values(f_value=F("tag__slug"), f_label=F("tag__name"))
-        .annotate(f_label_cy=NO_LABEL, f_count=Count("content_object_id", distinct=True))
-    )
-    order = ("-f_count", "f_label")
-    if selected:
-        # The chosen topics first, so they are shown even when they are not among the most used.
-        order = (Case(When(tag__slug__in=selected, then=Value(1)), default=Value(0)).desc(), *order)
-    return tagged.order_by(*order)[: TOPIC_OPTIONS_SHOWN + len(selected)]
-
-
-def _preference_rows(scope):
-    return (
-        scope.order_by()
-        .values(f_value=F("engagement_preference"))
-        .annotate(f_label=NO_LABEL, f_label_cy=NO_LABEL, f_count=Count("pk"))
-    )
-
-
-def _department_rows(scope, departments):
-    """Every public department with how many communities of ``scope`` it currently engages with, as (sql, params).
-
-    Counted from the current engagements (a few thousand at most) joined to the scope on the
-    community's translation key (so an engagement recorded against the English page counts its
-    Welsh copy too): the database hashes those few rows and reads the scope once, where
-    counting per department made it gather the translation keys of the whole scope through
-    the page table first. ``scope`` None is the scope table, which carries the keys.
-    """
-    if scope is None:  # the scope table carries each community's translation key
-        listed, scope_params = f"{SCOPE_TABLE} listed", ()
-    else:
-        keys = scope.order_by().values("pk", "translation_key")
-        scope_sql, scope_params = keys.query.get_compiler(using=scope.db).as_sql()
-        listed = f"({scope_sql}) listed"
-    chosen = departments.order_by().values(d_id=F("pk"), d_slug=F("slug"), d_title=F("title"))
-    departments_sql, departments_params = chosen.query.get_compiler(using=chosen.db).as_sql()
-    pages, engagements = Page._meta.db_table, Engagement._meta.db_table
-    statuses = ", ".join(["%s"] * len(CURRENT_ENGAGEMENT_STATUSES))
-    sql = (
-        f"SELECT chosen.d_slug AS f_value, chosen.d_title AS f_label, '' AS f_label_cy, "
-        f"COALESCE(counted.n, 0) AS f_count FROM ({departments_sql}) chosen LEFT JOIN ("
-        f"SELECT engaged.department_id AS department, COUNT(DISTINCT listed.translation_key) AS n "
-        f"FROM (SELECT engaged.department_id, forum.translation_key FROM {engagements} engaged "
-        f"INNER JOIN {pages} forum ON forum.id = engaged.forum_id WHERE engaged.status IN ({statuses})) engaged "
-        f"INNER JOIN {listed} ON listed.translation_key = engaged.translation_key "
-        f"GROUP BY engaged.department_id) counted ON counted.department = chosen.d_id"
-    )
-    return sql, (*departments_params, *CURRENT_ENGAGEMENT_STATUSES, *scope_params)
-
-
-def _union_all(named_querysets, columns=FACET_COLUMNS, prefix=("", ())):
+def union_all(named_querysets, columns, as_tuples=False):
     """Run several querysets selecting the same ``columns`` as one query; rows come back grouped by name.
 
-    Each queryset keeps its own ORDER BY and LIMIT inside a subquery (which a plain UNION of
-    querysets does not allow on SQLite), so this is exactly the separate queries, in one round trip.
+    Each part is a queryset or an ``(sql, params)`` pair, and keeps its own ORDER BY and LIMIT
+    inside a subquery (which a plain UNION of querysets does not allow on SQLite), so this is
+    exactly the separate queries, in one round trip. Rows are dicts, or tuples with ``as_tuples``.
     """
-    parts, params, database = [], list(prefix[1]), None
+    parts, params, database = [], [], None
     for name, queryset in named_querysets:
         if isinstance(queryset, tuple):  # already (sql, params)
             sql, inner_params = queryset
@@ -428,9 +341,9 @@ def _union_all(named_querysets, columns=FACET_COLUMNS, prefix=("", ())):
         params.extend((name, *inner_params))
     rows = {name: [] for name, _queryset in named_querysets}
     with connections[database or "default"].cursor() as cursor:
-        cursor.execute(prefix[0] + " UNION ALL ".join(parts), params)
+        cursor.execute(" UNION ALL ".join(parts), params)
         for part, *values in cursor.fetchall():
-            rows[part].append(dict(zip(columns, values, strict=True)))
+            rows[part].append(tuple(values) if as_tuples else dict(zip(columns, values, strict=True)))
     return rows
 
 
@@ -474,7 +387,7 @@ def prefetch_terms(forums, with_type=False):
         types = CommunityType.objects.filter(forums__in=ids).annotate(t_forum=F("forums"), t_id=F("id"))
         types = types.annotate(t_name=F("name"), t_name_cy=F("name_cy"), t_slug=F("slug"))
         queries.append(("type", types.order_by().values(*TERM_COLUMNS)))
-    rows = _union_all(queries, TERM_COLUMNS)
+    rows = union_all(queries, TERM_COLUMNS)
     for row in rows.get("type", []):
         term = CommunityType(id=row["t_id"], name=row["t_name"], name_cy=row["t_name_cy"], slug=row["t_slug"])
         for forum in forums:
@@ -495,35 +408,36 @@ def prefetch_terms(forums, with_type=False):
             forum.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
-def _localised(row):
-    if (get_language() or "en").startswith("cy") and row["label_cy"]:
-        return row["label_cy"]
-    return row["label"]
+def _localised(term):
+    if (get_language() or "en").startswith("cy") and term.label_cy:
+        return term.label_cy
+    return term.label
 
 
-def _vocabulary_options(rows, selected):
+def _vocabulary_options(terms, counts, selected):
     return [
-        FacetOption(row["value"], _localised(row), row["count"], row["value"] in selected)
-        for row in sorted(rows, key=lambda row: row["label"])
-        if row["count"] or row["value"] in selected
+        FacetOption(term.slug, _localised(term), counts.get(term.slug, 0), term.slug in selected)
+        for term in sorted(terms.values(), key=lambda term: term.label)
+        if counts.get(term.slug) or term.slug in selected
     ]
 
 
-def _topic_options(rows, selected):
-    chosen = [row for row in rows if row["value"] in selected]
-    most_used = [row for row in rows if row["value"] not in selected][:TOPIC_OPTIONS_SHOWN]
+def _topic_options(terms, counts, selected):
+    used = sorted(
+        (slug for slug, count in counts.items() if count and slug not in selected),
+        key=lambda slug: (-counts[slug], terms[slug].label if slug in terms else slug),
+    )
+    shown = [slug for slug in selected if slug in terms] + used[:TOPIC_OPTIONS_SHOWN]
     options = [
-        FacetOption(row["value"], row["label"], row["count"], row["value"] in selected)
-        for row in sorted(chosen + most_used, key=lambda row: (-row["count"], row["label"].casefold()))
+        FacetOption(slug, terms[slug].label, counts.get(slug, 0), slug in selected)
+        for slug in sorted(shown, key=lambda slug: (-counts.get(slug, 0), terms[slug].label.casefold()))
     ]
-    # A chosen topic no community in scope has: still shown, so it can be unticked.
-    found = {option.value for option in options}
-    options += [FacetOption(slug, slug, 0, True) for slug in selected if slug not in found]
+    # A chosen topic no community in the directory has: still shown, so it can be unticked.
+    options += [FacetOption(slug, slug, 0, True) for slug in selected if slug not in terms]
     return options
 
 
-def _preference_options(rows, selected):
-    counts = {row["value"]: row["count"] for row in rows}
+def _preference_options(counts, selected):
     return [
         FacetOption(value, label, counts.get(value, 0), value in selected)
         for value, label in EngagementPreference.choices
@@ -531,124 +445,29 @@ def _preference_options(rows, selected):
     ]
 
 
-def _department_options(rows, selected):
+def _department_options(terms, counts, selected):
     return [
-        FacetOption(row["value"], row["label"], row["count"], row["value"] in selected)
-        for row in sorted(rows, key=lambda row: row["label"].lower())
-        if row["count"] or row["value"] in selected
+        FacetOption(term.slug, term.label, counts.get(term.slug, 0), term.slug in selected)
+        for term in sorted(terms.values(), key=lambda term: term.label.lower())
+        if counts.get(term.slug) or term.slug in selected
     ]
 
 
-SCOPE_TABLE = "directory_listing_scope"
-
-
-def facet_rows(filters, scope, public):
-    """The result count and the counting rows of the six facets, in one query.
-
-    Each facet is counted over ``scope`` with the *other* facets applied, the total over
-    ``scope`` with all of them. ``scope`` (listed communities, matched by the text if any) is
-    worked out once, as a materialised common table expression, and every count reads it:
-    at 100,000 communities working it out is most of the cost, and the parts would otherwise
-    each repeat it. Returns ``{"total": n, "facets": {name: [rows]}}``.
-    """
-    scoped = ForumPage.objects.filter(pk__in=RawSQL(f"SELECT id FROM {SCOPE_TABLE}", ()))
-    if filters.has_facets:
-        total = filters.apply(scoped).order_by().values(f_value=NO_LABEL)
-        total = total.annotate(f_label=NO_LABEL, f_label_cy=NO_LABEL, f_count=Count("pk"))
-    else:
-        total = (f"SELECT '' AS f_value, '' AS f_label, '' AS f_label_cy, COUNT(*) AS f_count FROM {SCOPE_TABLE}", ())
-    queries = [("total", total)]
-    for name in FACETS:
-        narrowed = filters.apply(scoped, skip=name)
-        # With no other facet chosen, a count reads the scope table directly: a hash join on it,
-        # where going through the ForumPage queryset makes the planner look each id up in turn.
-        direct = not any(getattr(filters, other) for other in FACETS if other != name)
-        if name == "topic" and direct and not filters.topic:
-            tag_links, tags = ForumPageTag._meta.db_table, Tag._meta.db_table
-            sql = (
-                f"SELECT tags.slug AS f_value, tags.name AS f_label, '' AS f_label_cy, counted.n AS f_count FROM ("
-                f"SELECT tag_id, COUNT(*) AS n FROM (SELECT DISTINCT tag_id, content_object_id FROM {tag_links} "
-                f"INNER JOIN {SCOPE_TABLE} ON {SCOPE_TABLE}.id = {tag_links}.content_object_id) links "
-                f"GROUP BY tag_id) counted INNER JOIN {tags} tags ON tags.id = counted.tag_id "
-                f"ORDER BY counted.n DESC, tags.name LIMIT {TOPIC_OPTIONS_SHOWN}"
-            )
-            queries.append((name, (sql, ())))
-        elif name == "topic":
-            queries.append((name, _topic_rows(narrowed, getattr(filters, name))))
-        elif name in ("audience", "region", "type"):
-            model = {"audience": Audience, "region": Region, "type": CommunityType}[name]
-            queries.append((name, _vocabulary_rows(model, None if direct else narrowed)))
-        elif name == "preference" and direct:
-            sql = (
-                f"SELECT preference AS f_value, '' AS f_label, '' AS f_label_cy, COUNT(*) AS f_count "
-                f"FROM {SCOPE_TABLE} GROUP BY preference"
-            )
-            queries.append((name, (sql, ())))
-        elif name == "preference":
-            queries.append((name, _preference_rows(narrowed)))
-        else:
-            queries.append((name, _department_rows(None if direct else narrowed, public.departments())))
-    # The scope table keeps the columns the direct counts group by, so they need no join back to the forums.
-    scope_columns = scope.order_by().values("pk", "community_type_id", "engagement_preference", "translation_key")
-    scope_sql, scope_params = scope_columns.query.get_compiler(using=scope.db).as_sql()
-    scope_table = f"{SCOPE_TABLE} (id, type_id, preference, translation_key)"
-    rows = _union_all(queries, prefix=(f"WITH {scope_table} AS MATERIALIZED ({scope_sql}) ", scope_params))
-    facets = {
-        name: [{column.removeprefix("f_"): value for column, value in row.items()} for row in part]
-        for name, part in rows.items()
-        if name != "total"
-    }
-    return {"total": rows["total"][0]["f_count"] if rows["total"] else 0, "facets": facets}
-
-
-def facets_from_rows(filters, rows):
-    """The six ``Facet``s, in the active language, from ``facet_rows``."""
+def facets_from_counts(filters, index, counts):
+    """The six ``Facet``s, in the active language, from ``{facet: {slug: count}}``."""
     facets = []
     for name in FACETS:
         selected = getattr(filters, name)
         if name == "topic":
-            options = _topic_options(rows[name], selected)
+            options = _topic_options(index.terms[name], counts[name], selected)
         elif name == "preference":
-            options = _preference_options(rows[name], selected)
+            options = _preference_options(counts[name], selected)
         elif name == "department":
-            options = _department_options(rows[name], selected)
+            options = _department_options(index.terms[name], counts[name], selected)
         else:
-            options = _vocabulary_options(rows[name], selected)
+            options = _vocabulary_options(index.terms[name], counts[name], selected)
         facets.append(Facet(name, FACET_LABELS[name], options))
     return facets
-
-
-def facet_counts(filters, scope, public=None):
-    """The six facets, each counted over ``scope`` with the *other* facets applied, in one query."""
-    return facets_from_rows(filters, facet_rows(filters, scope, public or PublicScope())["facets"])
-
-
-# --- Counts kept between requests -------------------------------------------------------------
-
-
-def _counts_key(filters, public):
-    """Where the result count and facet rows of these filters are kept, for the current content.
-
-    Sort and page do not change the counts, so every page and order of one search shares them.
-    The key carries the public-content generation (directory.caching), which every publish,
-    unpublish, move, deletion and vocabulary change moves on: counts never outlive a change.
-    """
-    from directory.caching import current_generation
-
-    if public.locale is not None:
-        language = public.locale.language_code
-    else:
-        language = get_supported_content_language_variant(get_language())
-    wanted = filters.querystring(sort="", page=None)
-    digest = hashlib.sha256(f"{language}?{wanted}".encode()).hexdigest()[:32]
-    return f"directory-counts:{current_generation()}:{digest}"
-
-
-def _cached_counts(filters, public):
-    if not getattr(settings, "DIRECTORY_COUNTS_CACHE_ENABLED", False):
-        return None, None
-    key = _counts_key(filters, public)
-    return key, caches["default"].get(key)
 
 
 # --- The listing ------------------------------------------------------------------------------
@@ -703,42 +522,74 @@ def _selected_filters(filters, facets):
     return selected
 
 
+class IndexedResults:
+    """The results of a listing as a sequence the paginator slices: only the page asked for is fetched."""
+
+    def __init__(self, index, mask, sort, ranked, total):
+        self.index, self.mask, self.sort, self.ranked, self.total = index, mask, sort, ranked, total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            raise TypeError("IndexedResults can only be sliced")
+        start, stop, _step = item.indices(self.total)
+        ids = self.index.page(self.mask, start, max(stop - start, 0), sort=self.sort, ranked=self.ranked)
+        return forums_in_order(ids)
+
+
+def forums_in_order(ids):
+    """The listed communities with these ids, in this order, with their type (one query)."""
+    if not ids:
+        return []
+    found = (
+        ForumPage.objects.live()
+        .exclude(status=ForumStatus.DELISTED)
+        .filter(pk__in=ids)
+        .select_related("community_type")
+        .in_bulk()
+    )
+    return [found[forum_id] for forum_id in ids if forum_id in found]
+
+
 def search_directory(filters, locale=None):
     """Run the directory listing: text search, facet filters, facet counts, sort and one page.
 
-    Queries: the page-privacy check (the locale is a join), the result count, the page of
-    communities, one for its topics, audiences and regions, and one for all six facets —
-    the same number for 20 communities or 20,000. With ``DIRECTORY_COUNTS_CACHE_ENABLED`` the
-    count and the facets are kept in the cache until public content next changes, so the
-    other pages and orders of the same search skip those two (the slowest, at 100,000).
+    The counts and the page's ids come from the language's facet index (``directory.facet_index``),
+    so however many communities there are, a listing costs: the content version, the text match
+    when there is text (one query, see ``directory.text_search``), the page of communities, and one
+    query for its topics, audiences and regions. The first listing after public content changes
+    also builds the index (four queries).
     """
     public = PublicScope(locale)
-    forums = public.forums()
+    index = facet_index(public, public.language)
     terms = filters.terms
-    scope = forums_matching_text(forums, terms) if terms else forums
     sort = filters.effective_sort
+    ranked = ranked_ids(ForumPage.objects.all(), terms) if terms else None
+    scope = index.mask_of_ids(ranked) if terms else index.everything
+    chosen = {name: index.selection(name, getattr(filters, name)) for name in FACETS if getattr(filters, name)}
 
-    if sort == "relevance":
-        ranked = _restrict_to(forums, filters.apply(forums)) if filters.has_facets else forums
-        object_list = ranked.select_related("community_type").search(terms)
-    else:
-        object_list = filters.apply(scope).select_related("community_type").order_by(*ORDERINGS[sort])
+    def narrowed(skip=None):
+        mask = scope
+        for name, selection in chosen.items():
+            if name != skip:
+                mask &= selection
+        return mask
 
-    counts_key, counts = _cached_counts(filters, public)
-    if counts is None:
-        counts = facet_rows(filters, scope, public)
-        if counts_key:
-            caches["default"].set(counts_key, counts, settings.DIRECTORY_COUNTS_CACHE_SECONDS)
-    paginator = Paginator(object_list, PAGE_SIZE)
-    paginator.__dict__["count"] = counts["total"]  # Paginator.count is a cached_property: no COUNT query
+    results = narrowed()
+    total = results.bit_count()
+    counts = {name: index.counts(name, narrowed(skip=name)) for name in FACETS}
+    paginator = Paginator(IndexedResults(index, results, sort, ranked, total), PAGE_SIZE)
+    paginator.__dict__["count"] = total  # Paginator.count is a cached_property
     page = paginator.get_page(filters.page)
     page_forums = list(page.object_list)
     prefetch_terms(page_forums)
-    facets = facets_from_rows(filters, counts["facets"])
+    facets = facets_from_counts(filters, index, counts)
     return DirectoryResults(
         filters=filters,
         forums=page_forums,
-        total=page.paginator.count,
+        total=total,
         page=page,
         facets=facets,
         sort=sort,
@@ -761,20 +612,20 @@ class HomeHighlights:
 
 def home_page_highlights(locale=None):
     """Totals, the most used topics (with counts) and the newest listed communities."""
-    locale = locale or Locale.get_active()
-    forums = listed_forums(locale)
-    topics = (
-        ForumPageTag.objects.filter(content_object__in=forums)
-        .values("tag__slug", "tag__name")
-        .annotate(count=Count("content_object_id", distinct=True))
-        .order_by("-count", "tag__name")[:POPULAR_TOPICS_SHOWN]
-    )
-    latest = forums.select_related("community_type").order_by(F("first_published_at").desc(nulls_last=True), "-pk")
+    public = PublicScope(locale)
+    index = facet_index(public, public.language)
+    counts = index.counts("topic", index.everything)
+    topics = index.terms["topic"]
+    used = (slug for slug, count in counts.items() if count)
+    popular = sorted(used, key=lambda slug: (-counts[slug], topics[slug].label))
+    latest = forums_in_order(index.page(index.everything, 0, LATEST_FORUMS_SHOWN, sort="newest"))
     return HomeHighlights(
-        forum_count=forums.count(),
-        department_count=public_departments(locale).count(),
-        popular_topics=[{"slug": row["tag__slug"], "name": row["tag__name"], "count": row["count"]} for row in topics],
-        latest_forums=list(latest[:LATEST_FORUMS_SHOWN]),
+        forum_count=index.size,
+        department_count=public.departments().count(),
+        popular_topics=[
+            {"slug": slug, "name": topics[slug].label, "count": counts[slug]} for slug in popular[:POPULAR_TOPICS_SHOWN]
+        ],
+        latest_forums=latest,
     )
 
 
@@ -937,12 +788,14 @@ def search_site(query, locale=None, per_group=SITE_SEARCH_GROUP_SIZE):
     terms = search_terms(query)
     if not terms:
         return SiteSearchResults([], 0, [], 0)
-    locale = locale or Locale.get_active()
-    communities = listed_forums(locale).select_related("community_type").search(terms)
-    departments = public_departments(locale).search(terms)
+    public = PublicScope(locale)
+    index = facet_index(public, public.language)
+    ranked = ranked_ids(ForumPage.objects.all(), terms)
+    matches = index.mask_of_ids(ranked)
+    departments = public.departments().search(terms)
     return SiteSearchResults(
-        communities=list(communities[:per_group]),
-        community_count=communities.count(),
+        communities=forums_in_order(index.page(matches, 0, per_group, sort="relevance", ranked=ranked)),
+        community_count=matches.bit_count(),
         departments=list(departments[:per_group]),
         department_count=departments.count(),
     )

@@ -164,10 +164,6 @@ PAGE_CACHE_PRIVATE_PATHS = [r"^/admin/", r"^/documents/", r"^/(?:cy/)?listing/",
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE", "60"))
 PUBLIC_CACHE_S_MAXAGE = int(os.environ.get("PUBLIC_CACHE_S_MAXAGE", "300"))
 PUBLIC_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PUBLIC_CACHE_STALE_WHILE_REVALIDATE", "60"))
-# The directory's result count and facet counts for one search, shared by all its pages and sort
-# orders until public content changes (directory/listing.py). On with Redis, for the same reason.
-DIRECTORY_COUNTS_CACHE_ENABLED = env_bool("DIRECTORY_COUNTS_CACHE_ENABLED", bool(REDIS_URL))
-DIRECTORY_COUNTS_CACHE_SECONDS = int(os.environ.get("DIRECTORY_COUNTS_CACHE_SECONDS", "600"))
 
 # Background work: run at once locally; production uses the database queue and db_worker.
 TASKS = {

@@ -16,7 +16,7 @@ from .forums import ForumIndexPage, ForumPage, ForumPageTag, normalise_website
 from .moderation import EditSuggestion, Nomination, OutboundEmail, ProblemReport
 from .pages import NominationPage, ProgressPage
 from .taxonomy import Audience, CommunityType, Region
-from .upkeep import LinkCheck, ReviewReminder
+from .upkeep import LinkCheck, PublicContentChange, ReviewReminder
 
 __all__ = [
     "Audience",
@@ -38,6 +38,7 @@ __all__ = [
     "LinkCheck",
     "LinkStatus",
     "Nomination",
+    "PublicContentChange",
     "NominationPage",
     "OperatorKind",
     "OutboundEmail",

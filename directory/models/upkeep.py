@@ -63,3 +63,19 @@ class ReviewReminder(models.Model):
 
     def __str__(self):
         return f"{self.forum}: {self.get_stage_display()}"
+
+
+class PublicContentChange(models.Model):
+    """A row per change to what the public sees: the directory's in-process indexes key on the latest.
+
+    Written by ``directory.caching.public_content_changed`` inside the transaction that makes the
+    change, so other processes see it exactly when they see the change (no lock is taken: each
+    change is a new row). ``token`` is random so a restored backup never matches an index built
+    from different rows under the same id.
+    """
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("public content change")

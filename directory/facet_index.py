@@ -1,0 +1,318 @@
+"""Exact facet counts and pages of results at any size: the listed communities as bitmaps.
+
+Counting six facets over 100,000 communities in SQL means joining about 650,000 link rows on
+every request (half a second to several seconds, see docs/benchmarks.md). Here each process
+keeps, per language, the listed communities in name order and one bitmap (a Python ``int``)
+per facet value: bit *i* is set when the *i*-th community has that topic, audience, region,
+type, engagement preference or engaging department. A facet count is then an AND and a
+population count over 12.5 KB (microseconds), the result count the same, and a page of
+results in name order is the 20 set bits from an offset.
+
+What is listed (live, public, not delisted, in the language) is decided by the same querysets
+as everywhere else (``directory.listing.PublicScope``), when the index is built. The index is
+built on the first request after public content changes: ``directory.caching`` writes a row to
+``PublicContentChange`` in the transaction of every publish, unpublish, move, deletion,
+privacy, vocabulary or engagement change, and each request reads the latest row (one query)
+and rebuilds if it has moved on. Building takes four queries whatever the size (the page
+restrictions, the communities, their links, the vocabularies) and about a second at 100,000.
+One thread builds while others in the same process wait for it, so a change is never hidden.
+
+Memory: one bitmap per facet value in use (N / 8 bytes each: 12.5 KB at 100,000), per language.
+"""
+
+import threading
+from dataclasses import dataclass
+
+from django.db.models import F, Value
+
+FACETS = ("topic", "audience", "region", "type", "preference", "department")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A facet value as offered to visitors: its slug, its label, and its Welsh label if any."""
+
+    slug: str
+    label: str
+    label_cy: str = ""
+    offered: bool = True  # departments: only those in the index's language are offered as options
+
+
+def mask_of(positions, size):
+    """A bitmap with the bits at ``positions`` set."""
+    bits = bytearray((size + 7) // 8)
+    for position in positions:
+        bits[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(bits, "little")
+
+
+def set_bits(mask, start, count):
+    """Up to ``count`` positions of the set bits of ``mask``, skipping the first ``start`` of them."""
+    found = []
+    if count <= 0 or mask <= 0:
+        return found
+    data = mask.to_bytes((mask.bit_length() + 63) // 64 * 8, "little")
+    skipped = 0
+    for index, word in enumerate(memoryview(data).cast("Q")):
+        if not word:
+            continue
+        ones = word.bit_count()
+        if skipped + ones <= start:
+            skipped += ones
+            continue
+        while word:
+            lowest = word & -word
+            if skipped >= start:
+                found.append(index * 64 + lowest.bit_length() - 1)
+                if len(found) == count:
+                    return found
+            skipped += 1
+            word ^= lowest
+    return found
+
+
+class FacetIndex:
+    """The listed communities of one language, in name order, and which of them has each facet value."""
+
+    def __init__(self, version, ids, masks, terms, newest, largest, positions=None):
+        self.version = version
+        self.ids = ids  # position -> community id, in name order (A to Z)
+        self.positions = positions or {forum_id: position for position, forum_id in enumerate(ids)}
+        self.size = len(ids)
+        self.everything = (1 << self.size) - 1
+        self.masks = masks  # facet -> {slug: bitmap}
+        self.terms = terms  # facet -> {slug: Term}
+        self.orders = {"newest": newest, "largest": largest}  # sort -> positions in that order
+
+    def selection(self, facet, values):
+        """The communities with any of ``values`` of ``facet`` (a slug nobody uses matches nothing)."""
+        masks = self.masks[facet]
+        selected = 0
+        for value in values:
+            selected |= masks.get(value, 0)
+        return selected
+
+    def mask_of_ids(self, ids):
+        """The listed communities among ``ids`` (others, such as drafts or other languages, are dropped)."""
+        positions = self.positions
+        return mask_of((positions[forum_id] for forum_id in ids if forum_id in positions), self.size)
+
+    def counts(self, facet, scope):
+        """``{slug: how many of scope have it}`` for every value of ``facet``."""
+        return {slug: (scope & mask).bit_count() for slug, mask in self.masks[facet].items()}
+
+    def page(self, mask, start, count, sort="name", ranked=None):
+        """Ids of up to ``count`` communities of ``mask`` from ``start``, in ``sort`` order.
+
+        ``ranked`` (ids, most relevant first) gives the order for ``sort="relevance"``.
+        """
+        if sort == "name":
+            return [self.ids[position] for position in set_bits(mask, start, count)]
+        if sort == "relevance":
+            order = (self.positions[forum_id] for forum_id in ranked or () if forum_id in self.positions)
+        else:
+            order = iter(self.orders[sort])
+        data = mask.to_bytes((self.size + 7) // 8 or 1, "little")
+        found, skipped = [], 0
+        for position in order:
+            if data[position >> 3] >> (position & 7) & 1:
+                if skipped < start:
+                    skipped += 1
+                    continue
+                found.append(self.ids[position])
+                if len(found) == count:
+                    break
+        return found
+
+
+# --- Building ----------------------------------------------------------------------------------
+
+LINK_COLUMNS = ("l_kind", "l_a", "l_b", "l_slug", "l_name", "l_name_cy")
+
+
+def _links_and_terms(public, scope, language):
+    """One query: which listed community has which term, and every term's slug and labels.
+
+    Rows are (kind, community id, term id, '', '', '') for links and (kind + ':term', term id,
+    offered, slug, name, Welsh name) for terms.
+    """
+    from taggit.models import Tag
+    from wagtail.models import Locale, Page
+
+    from directory.listing import CURRENT_ENGAGEMENT_STATUSES, union_all
+    from directory.models import Audience, CommunityType, DepartmentPage, Engagement, ForumPage, ForumPageTag, Region
+
+    ids = scope.order_by().values("pk")
+    blank = Value("")
+    parts = [
+        (
+            "topic",
+            ForumPageTag.objects.filter(content_object_id__in=ids)
+            .annotate(l_a=F("content_object_id"), l_b=F("tag_id"), l_slug=blank, l_name=blank, l_name_cy=blank)
+            .order_by()
+            .values(*LINK_COLUMNS[1:]),
+        )
+    ]
+    for kind, name in (("audience", "audiences"), ("region", "regions")):
+        through = getattr(ForumPage, name).through
+        parts.append(
+            (
+                kind,
+                through.objects.filter(forumpage_id__in=ids)
+                .annotate(l_a=F("forumpage_id"), l_b=F(f"{kind}_id"), l_slug=blank, l_name=blank, l_name_cy=blank)
+                .order_by()
+                .values(*LINK_COLUMNS[1:]),
+            )
+        )
+    # Engagements are recorded against one language's page: the community's page in this
+    # language is the one with the same translation key.
+    pages, engagements = Page._meta.db_table, Engagement._meta.db_table
+    statuses = ", ".join(["%s"] * len(CURRENT_ENGAGEMENT_STATUSES))
+    parts.append(
+        (
+            "department",
+            (
+                f"SELECT engaged.department_id AS l_a, listed.id AS l_b, '' AS l_slug, '' AS l_name, '' AS l_name_cy "
+                f"FROM {engagements} engaged INNER JOIN {pages} forum ON forum.id = engaged.forum_id "
+                f"INNER JOIN {pages} listed ON listed.translation_key = forum.translation_key "
+                f"AND listed.locale_id IN (SELECT id FROM {Locale._meta.db_table} WHERE language_code = %s) "
+                f"WHERE engaged.status IN ({statuses})",
+                (language, *CURRENT_ENGAGEMENT_STATUSES),
+            ),
+        )
+    )
+    for kind, model in (("audience", Audience), ("region", Region), ("type", CommunityType)):
+        parts.append(
+            (
+                f"{kind}:term",
+                model.objects.annotate(l_a=F("pk"), l_b=Value(1), l_slug=F("slug"), l_name=F("name"))
+                .annotate(l_name_cy=F("name_cy"))
+                .order_by()
+                .values(*LINK_COLUMNS[1:]),
+            )
+        )
+    tag_ids = ForumPageTag.objects.filter(content_object_id__in=ids).values("tag_id")
+    parts.append(
+        (
+            "topic:term",
+            Tag.objects.filter(pk__in=tag_ids)
+            .annotate(l_a=F("pk"), l_b=Value(1), l_slug=F("slug"), l_name=F("name"), l_name_cy=blank)
+            .order_by()
+            .values(*LINK_COLUMNS[1:]),
+        )
+    )
+    # Any public department may be chosen by its slug; the options offered are this language's.
+    departments = DepartmentPage.objects.live().exclude(public.private)
+    in_language = public.departments().values("pk")
+    parts.append(
+        (
+            "department:term",
+            departments.annotate(l_a=F("pk"), l_slug=F("slug"), l_name=F("title"), l_name_cy=blank)
+            .annotate(l_b=_in(in_language))
+            .order_by()
+            .values(*LINK_COLUMNS[1:]),
+        )
+    )
+    return union_all(parts, LINK_COLUMNS[1:], as_tuples=True)
+
+
+def _in(subquery):
+    """1 when the row's pk is in ``subquery``, else 0 (an SQL CASE)."""
+    from django.db.models import Case, IntegerField, Q, When
+
+    return Case(When(Q(pk__in=subquery), then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def build(public, language, version):
+    """The index of the communities ``public`` lists, in ``language``, at content ``version``."""
+    from directory.listing import ORDERINGS
+
+    scope = public.forums()
+    rows = list(
+        scope.order_by(*ORDERINGS["name"]).values_list(
+            "pk", "community_type_id", "engagement_preference", "first_published_at", "members"
+        )
+    )
+    ids = [row[0] for row in rows]
+    positions = {forum_id: position for position, forum_id in enumerate(ids)}
+    size = len(ids)
+    linked = {facet: {} for facet in FACETS}  # facet -> {term key: [positions]}
+    for position, (_pk, type_id, preference, _published, _members) in enumerate(rows):
+        if type_id is not None:
+            linked["type"].setdefault(type_id, []).append(position)
+        if preference:
+            linked["preference"].setdefault(preference, []).append(position)
+
+    terms = {facet: {} for facet in FACETS}
+    slugs = {facet: {} for facet in FACETS}  # facet -> {term id: slug}
+    for kind, rows_of_kind in _links_and_terms(public, scope, language).items():
+        if kind.endswith(":term"):
+            facet = kind.removesuffix(":term")
+            for term_id, offered, slug, name, name_cy in rows_of_kind:
+                slugs[facet][term_id] = slug
+                if facet != "department" or offered:
+                    terms[facet][slug] = Term(slug, name, name_cy or "", bool(offered))
+            continue
+        by_term = linked[kind]
+        for first, second, *_blank in rows_of_kind:
+            # Links are (community, term), except departments': (department, community).
+            term_id, forum_id = (first, second) if kind == "department" else (second, first)
+            position = positions.get(forum_id)
+            if position is not None:
+                by_term.setdefault(term_id, []).append(position)
+
+    from directory.models import EngagementPreference
+
+    masks = {}
+    for facet in FACETS:
+        by_slug = {}
+        for key, found in linked[facet].items():
+            slug = key if facet == "preference" else slugs[facet].get(key)
+            if slug is None:
+                continue
+            by_slug[slug] = by_slug.get(slug, 0) | mask_of(set(found), size)
+        masks[facet] = by_slug
+    terms["preference"] = {value: Term(value, str(label)) for value, label in EngagementPreference.choices}
+
+    def newest_first(position):  # first published, newest first (never published last), then newest id
+        published = rows[position][3]
+        return (published is None, -published.timestamp() if published else 0, -ids[position])
+
+    def largest_first(position):  # members, most first (unknown last), then name
+        members = rows[position][4]
+        return (members is None, -(members or 0), position)
+
+    newest = sorted(range(size), key=newest_first)
+    largest = sorted(range(size), key=largest_first)
+    return FacetIndex(version, ids, masks, terms, newest, largest, positions=positions)
+
+
+# --- One index per language per process, rebuilt when public content changes -----------------
+
+_indexes = {}  # language -> FacetIndex
+_locks = {}
+_registry_lock = threading.Lock()
+
+
+def facet_index(public, language):
+    """The current index for ``language``: reused while public content is unchanged, else rebuilt."""
+    from directory.caching import current_content_version
+
+    version = current_content_version()
+    key = language
+    index = _indexes.get(key)
+    if index is not None and index.version == version:
+        return index
+    with _registry_lock:
+        lock = _locks.setdefault(key, threading.Lock())
+    with lock:
+        index = _indexes.get(key)
+        if index is None or index.version != version:
+            index = build(public, language, version)
+            _indexes[key] = index
+    return index
+
+
+def forget_indexes():
+    """Drop every index this process holds (tests start from an empty database each time)."""
+    _indexes.clear()
