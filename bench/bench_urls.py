@@ -47,12 +47,14 @@ def _raw_sql():
         count = f"SELECT count(*) FROM {table}, plainto_tsquery(%s) q WHERE " + match.split(" WHERE ", 1)[1]
         return ranked, count
     fts = f"{table}_fts"
+    # CROSS JOIN: SQLite reads the FTS matches first (left to itself it asks the FTS table about
+    # every index row of the content type in turn, 7 s at 100,000).
     ranked = (
-        f"SELECT e.object_id FROM {fts} JOIN {table} e ON e.id = {fts}.rowid "
+        f"SELECT e.object_id FROM {fts} CROSS JOIN {table} e ON e.id = {fts}.rowid "
         f"WHERE {fts} MATCH %s AND e.content_type_id = {content_type} ORDER BY bm25({fts}) LIMIT 20"
     )
     count = (
-        f"SELECT count(*) FROM {fts} JOIN {table} e ON e.id = {fts}.rowid "
+        f"SELECT count(*) FROM {fts} CROSS JOIN {table} e ON e.id = {fts}.rowid "
         f"WHERE {fts} MATCH %s AND e.content_type_id = {content_type}"
     )
     return ranked, count

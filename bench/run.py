@@ -37,6 +37,7 @@ FACETED = f"q={QUERY}&region=wales&audience=parents"
 # name -> (url, repeats); the forum page's URL is found at run time.
 PUBLIC_SCENARIOS = {
     "listing": ("/directory/", 30),
+    "listing, index rebuilt": ("/directory/", 5),
     "search": (f"/directory/?q={QUERY}", 30),
     "faceted search": (f"/directory/?{FACETED}", 30),
     "forum page": (None, 50),
@@ -49,6 +50,8 @@ ADMIN_SCENARIOS = {
     "admin explorer": (None, 10),
     "moderation queue": (None, 10),
 }
+# Scenarios measured as the first request after public content changes: the facet index is built anew.
+COLD_INDEX = {"listing, index rebuilt"}
 TARGETS = {
     "listing": 100,
     "search": 100,
@@ -115,6 +118,14 @@ def print_table(results):
                 f"{row['queries']} | {verdict} |"
             )
     emit()
+    for result in results:
+        memory = result.get("index_bytes")
+        if memory:
+            emit(
+                f"facet index, {result['db']} {result['size']:,}: bitmaps {memory['bitmaps'] / 2**20:.1f} MiB, "
+                f"id lists {memory['lists'] / 2**20:.1f} MiB, id positions {memory['positions'] / 2**20:.1f} MiB"
+            )
+    emit()
     emit("| database | communities | ours/stock (p50) | ours/raw (p50) | search results | generation s |")
     emit("| --- | ---: | ---: | ---: | ---: | ---: |")
     for result in results:
@@ -161,6 +172,7 @@ def worker(args):
                 "scenarios": scenarios,
                 "search_total": search_total(QUERY),
                 "generation_seconds": generation_seconds,
+                "index_bytes": facet_index_bytes(),
             }
         )
     )
@@ -239,21 +251,27 @@ def measure(args):
 
     skipped = {name.strip() for name in args.skip.split(",") if name.strip()}
 
+    from directory.facet_index import forget_indexes
+
     def run(client, scenarios):
         measured = {}
         for name, (url, repeats) in scenarios.items():
             if name in skipped:
                 continue
             repeats = max(3, round(repeats * args.repeat_scale))
+            before = forget_indexes if name in COLD_INDEX else (lambda: None)
             for _warm in range(2):
+                before()
                 response = client.get(url)
                 consume(response)
                 assert response.status_code == 200, (url, response.status_code)
+            before()
             with CaptureQueriesContext(connection) as queries:
                 consume(client.get(url))
             query_count = len(queries)  # read now: the next request empties the connection's query log
             timings = []
             for _run in range(repeats):
+                before()
                 started = time.perf_counter()
                 consume(client.get(url))
                 timings.append((time.perf_counter() - started) * 1000)
@@ -286,6 +304,17 @@ def measure(args):
         }
         measured.update(run(admin, scenarios))
     return measured
+
+
+def facet_index_bytes():
+    """Memory held by the English facet index: its bitmaps, ids, positions and orders."""
+    from directory.facet_index import facet_index
+    from directory.listing import PublicScope
+
+    index = facet_index(PublicScope(), "en")
+    bitmaps = sum(sys.getsizeof(mask) for masks in index.masks.values() for mask in masks.values())
+    lists = sum(sys.getsizeof(items) for items in (index.ids, *index.orders.values()))
+    return {"bitmaps": bitmaps, "lists": lists, "positions": sys.getsizeof(index.positions), "size": index.size}
 
 
 def consume(response):

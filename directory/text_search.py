@@ -24,7 +24,8 @@ Results are ids of the queryset's model; the caller keeps only those it lists.
 import re
 
 from django.db import connections
-from django.db.models import F
+from django.db.models import F, IntegerField
+from django.db.models.functions import Cast
 from modelsearch.query import MatchAll, Not, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.search.backends import get_search_backend
@@ -57,13 +58,6 @@ def ranked_ids(queryset, terms):
     return [obj.pk for obj in results]
 
 
-def _by_score(rows, *, descending):
-    """Ids from ``(object_id, score)`` rows in the backend's order: by score, then newest id first."""
-    pairs = [(int(object_id), score or 0.0) for object_id, score in rows]
-    pairs.sort(key=lambda pair: ((-pair[1] if descending else pair[1]), -pair[0]))
-    return [object_id for object_id, _score in pairs]
-
-
 def _postgres(results):
     from django.db.models.sql import Query
     from modelsearch.backends.database.postgres.postgres import IndexEntry
@@ -88,17 +82,19 @@ def _postgres(results):
     # the rows with any of the words, and with several words the backend's own match,
     # title || body @@ query, keeps exactly the rows it would (one word needs no such check).
     exact = " AND (e.title || e.body) @@ q.query" if any_word is not query else ""
+    # Ordered as the backend orders: by rank, then the newest id first.
     sql = (
-        "SELECT e.object_id, ts_rank(%s::float4[], e.title, q.query) * e.title_norm "
-        "+ ts_rank(%s::float4[], e.body, q.query) "
-        f"FROM (SELECT {query_sql} AS query, {any_sql} AS any_word OFFSET 0) q "
+        "SELECT e.object_id::integer AS id FROM "
+        f"(SELECT {query_sql} AS query, {any_sql} AS any_word OFFSET 0) q "
         f"INNER JOIN {IndexEntry._meta.db_table} e ON (e.title @@ q.any_word OR e.body @@ q.any_word) "
-        f"WHERE e.content_type_id IN ({', '.join(['%s'] * len(content_types))}){exact}"
+        f"WHERE e.content_type_id IN ({', '.join(['%s'] * len(content_types))}){exact} "
+        "ORDER BY ts_rank(%s::float4[], e.title, q.query) * e.title_norm "
+        "+ ts_rank(%s::float4[], e.body, q.query) DESC, id DESC"
     )
-    params = (compiler.sql_weights, compiler.sql_weights, *query_params, *any_params, *content_types)
+    params = (*query_params, *any_params, *content_types, compiler.sql_weights, compiler.sql_weights)
     with connections[database].cursor() as cursor:
         cursor.execute(sql, params)
-        return _by_score(cursor.fetchall(), descending=True)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _sqlite(results):
@@ -120,8 +116,9 @@ def _sqlite(results):
     entries = (
         fts_entries.objects.filter(match)
         .filter(index_entry__content_type__in=get_descendants_content_types_pks(results.model))
-        .annotate(_score_=rank)
-        .values_list("index_entry__object_id", "_score_")
+        .annotate(_score_=rank, _id_=Cast("index_entry__object_id", IntegerField()))
+        .order_by("_score_", "-_id_")  # as the backend orders: by bm25 (lower is better), then newest id first
+        .values_list("_id_", flat=True)
     )
     # Left to itself, SQLite walks every index row of the content type and asks the FTS table
     # about each one (13 s at 100,000); CROSS JOIN makes it read the FTS matches first and look
@@ -129,4 +126,4 @@ def _sqlite(results):
     sql, params = entries.query.get_compiler(using=entries.db).as_sql()
     with connections[entries.db].cursor() as cursor:
         cursor.execute(sql.replace(" INNER JOIN ", " CROSS JOIN ", 1), params)
-        return _by_score(cursor.fetchall(), descending=False)
+        return [row[0] for row in cursor.fetchall()]

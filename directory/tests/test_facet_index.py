@@ -62,7 +62,7 @@ def test_a_draft_save_does_not_rebuild_the_index(directory_index):
 def test_orders_match_the_database(directory_index):
     """Sorting by newest or largest must give the same order as sorting in the database."""
     rng = random.Random(7)
-    for number in range(30):
+    for _number in range(30):
         ForumPageFactory(
             parent=directory_index, title=f"Community {rng.randint(0, 9)}", members=rng.choice([None, 10, 500, 500])
         )
