@@ -84,6 +84,26 @@ class FacetIndex:
         self.masks = masks  # facet -> {slug: bitmap}
         self.terms = terms  # facet -> {slug: Term}
         self.orders = {"newest": newest, "largest": largest}  # sort -> positions in that order
+        self._searches = {}  # terms -> (ranked ids, bitmap), oldest first
+
+    # How many searches (their matches, ranked, and as a bitmap) each index keeps: popular searches
+    # are answered without the database until public content next changes and the index is rebuilt.
+    SEARCHES_KEPT = 64
+
+    def matches(self, terms, search):
+        """``(ids most relevant first, bitmap of the listed ones)`` for ``terms``; ``search(terms)`` gives the ids.
+
+        Kept with the index, so a search repeated before the next change to public content costs
+        no query; the oldest kept search makes room for a new one.
+        """
+        kept = self._searches.get(terms)
+        if kept is None:
+            ranked = search(terms)
+            kept = (ranked, self.mask_of_ids(ranked))
+            while len(self._searches) >= self.SEARCHES_KEPT:
+                self._searches.pop(next(iter(self._searches)), None)
+            self._searches[terms] = kept
+        return kept
 
     def selection(self, facet, values):
         """The communities with any of ``values`` of ``facet`` (a slug nobody uses matches nothing)."""

@@ -522,6 +522,11 @@ def _selected_filters(filters, facets):
     return selected
 
 
+def _search_communities(terms):
+    """Ids of every community whose indexed text matches ``terms``, most relevant first."""
+    return ranked_ids(ForumPage.objects.all(), terms)
+
+
 class IndexedResults:
     """The results of a listing as a sequence the paginator slices: only the page asked for is fetched."""
 
@@ -558,16 +563,16 @@ def search_directory(filters, locale=None):
 
     The counts and the page's ids come from the language's facet index (``directory.facet_index``),
     so however many communities there are, a listing costs: the content version, the text match
-    when there is text (one query, see ``directory.text_search``), the page of communities, and one
-    query for its topics, audiences and regions. The first listing after public content changes
-    also builds the index (four queries).
+    when there is text (one query, see ``directory.text_search``; none when the same words were
+    searched since content last changed), the page of communities, and one query for its topics,
+    audiences and regions. The first listing after public content changes also builds the index
+    (three queries).
     """
     public = PublicScope(locale)
     index = facet_index(public, public.language)
     terms = filters.terms
     sort = filters.effective_sort
-    ranked = ranked_ids(ForumPage.objects.all(), terms) if terms else None
-    scope = index.mask_of_ids(ranked) if terms else index.everything
+    ranked, scope = index.matches(terms, _search_communities) if terms else (None, index.everything)
     chosen = {name: index.selection(name, getattr(filters, name)) for name in FACETS if getattr(filters, name)}
 
     def narrowed(skip=None):
@@ -790,8 +795,7 @@ def search_site(query, locale=None, per_group=SITE_SEARCH_GROUP_SIZE):
         return SiteSearchResults([], 0, [], 0)
     public = PublicScope(locale)
     index = facet_index(public, public.language)
-    ranked = ranked_ids(ForumPage.objects.all(), terms)
-    matches = index.mask_of_ids(ranked)
+    ranked, matches = index.matches(terms, _search_communities)
     departments = public.departments().search(terms)
     return SiteSearchResults(
         communities=forums_in_order(index.page(matches, 0, per_group, sort="relevance", ranked=ranked)),

@@ -93,3 +93,23 @@ def test_counts_are_exact_for_every_value(directory_index, departments_index):
     carers_only = index.selection("audience", ["carers"])
     assert index.counts("department", carers_only) == {"dwp": 1}  # forums 0, 3, 6, 9 and 0, 4, 8 share 0
     assert index.selection("audience", ["nobody-uses-this"]) == 0
+
+
+@pytest.mark.django_db
+def test_a_kept_search_never_outlives_a_change(directory_index):
+    """A search repeated after a matching community is published must find it, and one unpublished must go."""
+    from django.http import QueryDict
+
+    from directory.listing import DirectoryFilters, search_directory
+
+    def found():
+        return search_directory(DirectoryFilters.from_querydict(QueryDict("q=parenting"))).total
+
+    ForumPageFactory(parent=directory_index, title="Parenting one")
+    assert found() == 1
+    assert found() == 1  # kept: the same answer
+    newcomer = ForumPageFactory(parent=directory_index, title="Parenting two", live=False)
+    newcomer.save_revision().publish()
+    assert found() == 2
+    ForumPage.objects.get(pk=newcomer.pk).unpublish()
+    assert found() == 1
