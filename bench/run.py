@@ -122,8 +122,8 @@ def print_table(results):
         memory = result.get("index_bytes")
         if memory:
             emit(
-                f"facet index, {result['db']} {result['size']:,}: bitmaps {memory['bitmaps'] / 2**20:.1f} MiB, "
-                f"id lists {memory['lists'] / 2**20:.1f} MiB, id positions {memory['positions'] / 2**20:.1f} MiB"
+                f"facet index, {result['db']} {result['size']:,}: holds {memory['held'] / 2**20:.1f} MiB, "
+                f"{memory['peak'] / 2**20:.1f} MiB at most while it is built"
             )
     emit()
     emit("| database | communities | ours/stock (p50) | ours/raw (p50) | search results | generation s |")
@@ -307,14 +307,18 @@ def measure(args):
 
 
 def facet_index_bytes():
-    """Memory held by the English facet index: its bitmaps, ids, positions and orders."""
-    from directory.facet_index import facet_index
+    """Memory the English facet index holds once built, and the most its build held at once (tracemalloc)."""
+    import tracemalloc
+
+    from directory.caching import current_content_version
+    from directory.facet_index import build
     from directory.listing import PublicScope
 
-    index = facet_index(PublicScope(), "en")
-    bitmaps = sum(sys.getsizeof(mask) for masks in index.masks.values() for mask in masks.values())
-    lists = sum(sys.getsizeof(items) for items in (index.ids, *index.orders.values()))
-    return {"bitmaps": bitmaps, "lists": lists, "positions": sys.getsizeof(index.positions), "size": index.size}
+    tracemalloc.start()
+    index = build(PublicScope(), "en", current_content_version())
+    held, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"held": held, "peak": peak, "size": index.size}
 
 
 def consume(response):

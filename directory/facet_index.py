@@ -13,16 +13,18 @@ as everywhere else (``directory.listing.PublicScope``), when the index is built.
 built on the first request after public content changes: ``directory.caching`` writes a row to
 ``PublicContentChange`` in the transaction of every publish, unpublish, move, deletion,
 privacy, vocabulary or engagement change, and each request reads the latest row (one query)
-and rebuilds if it has moved on. Building takes four queries whatever the size (the page
-restrictions, the communities, their links, the vocabularies) and about a second at 100,000.
+and rebuilds if it has moved on. Building takes three queries whatever the size (the page
+restrictions; the communities; their links with the vocabularies) and about 3 s at 100,000.
 One thread builds while others in the same process wait for it, so a change is never hidden.
 
-Memory: one bitmap per facet value in use (N / 8 bytes each: 12.5 KB at 100,000), per language.
+Memory, per language: one bitmap per facet value in use (N / 8 bytes each: 12.5 KB at 100,000),
+and the ids in name order with their positions, about 20 MiB in all at 100,000 (docs/benchmarks.md).
 """
 
 import threading
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Aggregate, Case, F, Q, TextField, Value, When, Window
 from django.db.models.functions import RowNumber
 
@@ -36,7 +38,6 @@ class Term:
     slug: str
     label: str
     label_cy: str = ""
-    offered: bool = True  # departments: only those in the index's language are offered as options
 
 
 def mask_of(positions, size):
@@ -82,7 +83,7 @@ class FacetIndex:
         self.size = len(ids)
         self.everything = (1 << self.size) - 1
         self.masks = masks  # facet -> {slug: bitmap}
-        self.terms = terms  # facet -> {slug: Term}
+        self.terms = terms  # facet -> {slug: Term}; preferences are labelled by their choices
         self.orders = {"newest": newest, "largest": largest}  # sort -> positions in that order
         self._searches = {}  # terms -> (ranked ids, bitmap), oldest first
 
@@ -150,16 +151,19 @@ class FacetIndex:
 LINK_COLUMNS = ("l_a", "l_b", "l_ids", "l_slug", "l_name", "l_name_cy")
 
 
+def joined_ids_sql(column, vendor):
+    """SQL aggregating ``column`` of a group into one string, "4,8,15"."""
+    return f"STRING_AGG({column}::text, ',')" if vendor == "postgresql" else f"GROUP_CONCAT({column})"
+
+
 class JoinedIds(Aggregate):
     """The ids of a group as one string, "4,8,15": a few hundred rows instead of 550,000 to read."""
 
-    function = "GROUP_CONCAT"
-    template = "%(function)s(%(expressions)s)"
     output_field = TextField()
 
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler, connection, function="STRING_AGG", template="%(function)s(%(expressions)s::text, ',')"
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template=joined_ids_sql("%(expressions)s", connection.vendor), **extra_context
         )
 
 
@@ -204,7 +208,7 @@ def _links_and_terms(public, scope, language):
     # language is the one with the same translation key.
     pages, engagements = Page._meta.db_table, Engagement._meta.db_table
     statuses = ", ".join(["%s"] * len(CURRENT_ENGAGEMENT_STATUSES))
-    listed_ids = "STRING_AGG(listed.id::text, ',')" if _vendor(scope) == "postgresql" else "GROUP_CONCAT(listed.id)"
+    listed_ids = joined_ids_sql("listed.id", connections[scope.db].vendor)
     parts.append(
         (
             "department",
@@ -254,20 +258,13 @@ def _links_and_terms(public, scope, language):
     return union_all(parts, LINK_COLUMNS, as_tuples=True)
 
 
-def _vendor(queryset):
-    from django.db import connections
-
-    return connections[queryset.db].vendor
-
-
 def build(public, language, version):
     """The index of the communities ``public`` lists, in ``language``, at content ``version``."""
     from directory.listing import ORDERINGS
-    from directory.models import EngagementPreference
 
     scope = public.forums()
-    # Each community's place in the other two orders comes with it (window functions), so no
-    # dates or sizes need reading or sorting here.
+    # Each community's place in the newest order comes with it (a window function), so no dates
+    # need reading or sorting here.
     rows = list(
         scope.annotate(newest_place=Window(RowNumber(), order_by=ORDERINGS["newest"]))
         .order_by(*ORDERINGS["name"])
@@ -294,8 +291,8 @@ def build(public, language, version):
             facet = kind.removesuffix(":term")
             for term_id, offered, _ids, slug, name, name_cy in kind_rows:
                 slugs[facet][term_id] = slug
-                if offered:
-                    terms[facet][slug] = Term(slug, name, name_cy or "", bool(offered))
+                if offered:  # departments: only those in the index's language are offered as options
+                    terms[facet][slug] = Term(slug, name, name_cy or "")
             continue
         get = positions.get
         linked[kind] = {
@@ -311,7 +308,6 @@ def build(public, language, version):
     masks["preference"] = {value: mask_of(found, size) for value, found in by_preference.items()}
     # Largest first (unknown sizes last), then by name: the name order is the positions' own.
     largest = sorted(range(size), key=lambda position: (rows[position][4] is None, -(rows[position][4] or 0)))
-    terms["preference"] = {value: Term(value, str(label)) for value, label in EngagementPreference.choices}
     return FacetIndex(version, ids, masks, terms, newest, largest, positions=positions)
 
 
@@ -327,17 +323,16 @@ def facet_index(public, language):
     from directory.caching import current_content_version
 
     version = current_content_version()
-    key = language
-    index = _indexes.get(key)
+    index = _indexes.get(language)
     if index is not None and index.version == version:
         return index
     with _registry_lock:
-        lock = _locks.setdefault(key, threading.Lock())
+        lock = _locks.setdefault(language, threading.Lock())
     with lock:
-        index = _indexes.get(key)
+        index = _indexes.get(language)
         if index is None or index.version != version:
             index = build(public, language, version)
-            _indexes[key] = index
+            _indexes[language] = index
     return index
 
 

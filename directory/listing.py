@@ -37,7 +37,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
-from directory.facet_index import facet_index
+from directory.facet_index import FACETS, facet_index
 from directory.models import (
     Audience,
     CommunityType,
@@ -65,7 +65,6 @@ SITE_SEARCH_GROUP_SIZE = 5
 SLUG_PATTERN = re.compile(r"^[-\w]{1,100}$")
 WORD_PATTERN = re.compile(r"\w+")
 
-FACETS = ("topic", "audience", "region", "type", "preference", "department")
 FACET_LABELS = {
     "topic": _("Topic"),
     "audience": _("Audience"),

@@ -12,7 +12,8 @@ own query compiler, the same index rows, the same rank expression, the same tie-
 one query over its index table:
 
 - PostgreSQL: the GIN indexes find the rows holding any of the words (``title @@ q OR body @@ q``),
-  the backend's own ``title || body @@ q`` keeps exactly the rows it would match, and
+  with several words the backend's own ``title || body @@ q`` keeps exactly the rows it would
+  match (one word in either column is already that), and
   ``ts_rank`` scores them as the backend does (title weighted by its norm, plus body);
 - SQLite: the FTS5 ``MATCH`` finds the rows and ``bm25()`` scores them in the same pass;
 - any other backend (Elasticsearch, OpenSearch, MySQL): its own search, every result's id in
