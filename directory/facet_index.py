@@ -21,6 +21,7 @@ Memory, per language: one bitmap per facet value in use (N / 8 bytes each: 12.5 
 and the ids in name order with their positions, about 20 MiB in all at 100,000 (docs/benchmarks.md).
 """
 
+import gc
 import threading
 from dataclasses import dataclass
 
@@ -333,7 +334,25 @@ def facet_index(public, language):
         if index is None or index.version != version:
             index = build(public, language, version)
             _indexes[language] = index
+            if index.size >= FREEZE_FROM:
+                _freeze_long_lived_objects()
     return index
+
+
+# From this many communities, a new index is followed by ``gc.freeze()``.
+FREEZE_FROM = 10_000
+
+
+def _freeze_long_lived_objects():
+    """Leave the index, and everything else alive now, out of the garbage collector's full passes.
+
+    The index and the process's modules live until the next change; a full collection walks every
+    object that could be in a reference cycle, and at 100,000 communities those walks paused
+    requests long enough to double the slowest listings (docs/benchmarks.md). Garbage is collected
+    first, so nothing unreachable is kept; frozen objects are still freed when no longer referenced.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def forget_indexes():

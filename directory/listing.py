@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
-from django.db.models import Count, F, Q, Value
+from django.db.models import CharField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.db.models.functions import Lower
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
@@ -34,7 +34,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.search.backends import get_search_backend
 
 from directory.facet_index import FACETS, facet_index
@@ -642,11 +642,22 @@ def departments_engaging(forum, locale=None):
     Engagements are matched by the community's translation_key, so the Welsh copy of a
     community shows the engagements recorded against its English page and vice versa.
     """
+    # The same public bodies as PublicScope.departments() (live, in the language, under no view
+    # restriction), without its separate query for the restrictions. The body is tested per
+    # engagement (a correlated EXISTS), so both databases start from the community's few
+    # engagements; as a join or an IN list, SQLite without statistics read every page in the language.
+    own_path = ExpressionWrapper(OuterRef("path"), output_field=CharField())
+    restricted = PageViewRestriction.objects.annotate(target=own_path).filter(target__startswith=F("page__path"))
+    public_department = (
+        DepartmentPage.objects.live()
+        .filter(pk=OuterRef("department_id"), locale__language_code=PublicScope(locale).language)
+        .exclude(Exists(restricted))
+    )
     return list(
         Engagement.objects.filter(
+            Exists(public_department),
             forum__translation_key=forum.translation_key,
             status__in=CURRENT_ENGAGEMENT_STATUSES,
-            department__in=PublicScope(locale).departments(),
         )
         .select_related("department")
         .order_by(Lower("department__title"), "sort_order")
@@ -693,12 +704,31 @@ def forum_structured_data(forum, page_url, breadcrumbs=()):
     return json_for_script({"@context": "https://schema.org", "@graph": graph})
 
 
+def _routed_ancestors(page):
+    """The page's ancestors below the tree root, top first, if routing left each one's parent on it; else None.
+
+    Wagtail's ``Page.route`` (and ``ForumIndexPage.route``) keep the parent page on each page it
+    passes through as ``_cached_parent_obj``, treebeard's own cache for ``get_parent``.
+    """
+    ancestors = []
+    while page.depth > 2:
+        page = page.__dict__.get("_cached_parent_obj")
+        if page is None:
+            return None
+        ancestors.append(page)
+    return ancestors[::-1]
+
+
 def breadcrumbs_for(page, request=None):
-    """The page's ancestors below the tree root as ``{url, title}``, for the breadcrumbs component."""
-    return [
-        {"url": ancestor.get_url(request), "title": ancestor.title}
-        for ancestor in page.get_ancestors().filter(depth__gt=1)
-    ]
+    """The page's ancestors below the tree root as ``{url, title}``, for the breadcrumbs component.
+
+    A page reached through the site's routing knows its ancestors already (no query); any
+    other page (a preview, say) reads them in one query.
+    """
+    ancestors = _routed_ancestors(page)
+    if ancestors is None:
+        ancestors = page.get_ancestors().filter(depth__gt=1)
+    return [{"url": ancestor.get_url(request), "title": ancestor.title} for ancestor in ancestors]
 
 
 # --- Department pages -------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
-from wagtail.models import Locale
+from wagtail.models import Locale, Site
 
 from directory.delisting import live_translations, publish_status
 from directory.emails import entry_url, queue_templated_email
@@ -40,16 +40,22 @@ Stage = ReviewReminder.Stage
 MARKED_INACTIVE_ACTION = "directory.review_overdue_inactive"
 
 
-def review_interval_months():
+def review_interval_months(request=None):
     """Months between reviews: the site's "review interval" setting, else DIRECTORY_REVIEW_INTERVAL_MONTHS.
 
-    The site setting is looked up by app label so the directory does not depend on the ``home`` app.
+    The setting is the default site's. Given a request for the default site, it is read from the
+    settings Wagtail already loaded for that request (no query). The site setting is looked up by
+    app label so the directory does not depend on the ``home`` app.
     """
     default = getattr(settings, "DIRECTORY_REVIEW_INTERVAL_MONTHS", 12)
     try:
         site_settings = apps.get_model("home", "SiteSettings")
     except LookupError:
         return default
+    if request is not None:
+        site = Site.find_for_request(request)
+        if site is not None and site.is_default_site:
+            return site_settings.for_request(request).review_interval_months or default
     months = (
         site_settings.objects.filter(site__is_default_site=True)
         .values_list("review_interval_months", flat=True)

@@ -1,5 +1,6 @@
 """The facet index: bitmaps that count right, pages in the right order, and a rebuild on every change."""
 
+import gc
 import random
 
 import pytest
@@ -56,6 +57,25 @@ def test_a_draft_save_does_not_rebuild_the_index(directory_index):
     forum.title = "Alpha (draft title)"
     forum.save_revision()
     assert current_index() is index
+
+
+@pytest.mark.django_db
+def test_a_large_index_is_left_out_of_full_garbage_collections(directory_index, monkeypatch):
+    """At 100,000 communities the collector's full passes over the index paused listings; a large index is frozen."""
+    from directory import facet_index as module
+
+    ForumPageFactory(parent=directory_index, title="Alpha")
+    frozen = gc.get_freeze_count()
+    try:
+        current_index()
+        assert gc.get_freeze_count() == frozen, "a small index must not freeze anything"
+        monkeypatch.setattr(module, "FREEZE_FROM", 1)
+        ForumPageFactory(parent=directory_index, title="Beta")  # a change: the next listing rebuilds
+        index = current_index()
+        assert index.size == 2
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
 
 
 @pytest.mark.django_db

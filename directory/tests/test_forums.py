@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from directory.models import EngagementMode, EngagementPreference, EngagementStatus, ForumStatus, LinkStatus
 from directory.tests.factories import AudienceFactory, DepartmentPageFactory, EngagementFactory, ForumPageFactory
@@ -85,14 +86,18 @@ def test_departments_engaging_are_shown_in_this_language_only_when_live(client, 
     education = DepartmentPageFactory(parent=departments_index, title="Department for Education")
     draft = DepartmentPageFactory(parent=departments_index, title="Secret Draft Department", live=False)
     past = DepartmentPageFactory(parent=departments_index, title="Department That Left")
+    protected = DepartmentPageFactory(parent=departments_index, title="Password Protected Department")
+    PageViewRestriction.objects.create(page=protected, restriction_type=PageViewRestriction.PASSWORD, password="x")
     EngagementFactory(department=education, forum=netmums, mode=EngagementMode.HOSTED_QA)
     EngagementFactory(department=draft, forum=netmums)
     EngagementFactory(department=past, forum=netmums, status=EngagementStatus.ENDED)
+    EngagementFactory(department=protected, forum=netmums)
     html = client.get("/directory/netmums/").content.decode()
     assert "Department for Education" in html
     assert "Hosted question-and-answer sessions" in html
     assert "Secret Draft Department" not in html
     assert "Department That Left" not in html
+    assert "Password Protected Department" not in html
 
 
 @pytest.mark.django_db

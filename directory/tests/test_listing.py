@@ -8,11 +8,12 @@ from wagtail.models import Locale, PageViewRestriction
 from directory.listing import (
     PAGE_SIZE,
     DirectoryFilters,
+    breadcrumbs_for,
     home_page_highlights,
     listed_forums,
     search_directory,
 )
-from directory.models import EngagementPreference, EngagementStatus, ForumStatus
+from directory.models import EngagementPreference, EngagementStatus, ForumPage, ForumStatus
 from directory.tests.factories import (
     AudienceFactory,
     CommunityTypeFactory,
@@ -338,10 +339,11 @@ def add_forums(directory_index, departments_index, count, start=0):
 
 
 # Queries for one listing page, whatever the number of communities: Wagtail's routing and site
-# (site, locale, the page's ancestors, view restrictions, breadcrumbs, site settings: 9), the
-# public content version (directory.facet_index), the page of communities, and one for its
-# topics, audiences and regions.
-LISTING_QUERIES = 12
+# (site, locale, the home page, the directory and its specific row, the alias check, view
+# restrictions, site settings: 8; the breadcrumbs come from the routing), the public content
+# version (directory.facet_index), the page of communities, and one for its topics, audiences
+# and regions.
+LISTING_QUERIES = 11
 # A search not made since public content last changed also asks the search index, once.
 TEXT_MATCH_QUERIES = 1
 # The first listing after public content changes also builds the facet index: the page view
@@ -374,10 +376,12 @@ def test_listing_query_count_does_not_grow_with_the_directory(
         assert client.get(second_page).context["listing"].total == 100 // share
 
 
-# A community page: Wagtail's routing and site (site, locale, the page's ancestors and its alias
-# check, view restrictions: 9), breadcrumbs, one query for its topics, audiences, regions and
-# type, the public-page check and the engagements, and the site settings (2).
-FORUM_PAGE_QUERIES = 15
+# A community page: Wagtail's routing and site (site, locale, the home page, the directory and its
+# specific row, the community in one query (ForumIndexPage.route), the alias check, view
+# restrictions: 8; the breadcrumbs come from the routing), one query for its topics, audiences,
+# regions and type, one for the engagements by public bodies, and the site settings (which the
+# review notice reads too).
+FORUM_PAGE_QUERIES = 11
 
 
 @pytest.mark.django_db
@@ -400,6 +404,19 @@ def test_forum_page_query_count_does_not_grow_with_its_topics_or_engagements(
         response = client.get(forum.url)
     assert b"Department 0" in response.content or b"d-0" in response.content
     assert b"housing" in response.content
+
+
+@pytest.mark.django_db
+def test_breadcrumbs_are_the_same_from_routing_and_from_the_tree(client, directory_index, django_assert_num_queries):
+    """A community page reached through the site and one loaded on its own (a preview) must offer the same way back."""
+    forum = ForumPageFactory(parent=directory_index, slug="money-forum")
+    routed = client.get("/directory/money-forum/").context["breadcrumbs"]
+    fresh = ForumPage.objects.get(pk=forum.pk)
+    with django_assert_num_queries(1):  # not routed: its ancestors are read in one query
+        loaded = breadcrumbs_for(fresh)
+    home = directory_index.get_parent()
+    expected = [{"url": "/", "title": home.title}, {"url": "/directory/", "title": directory_index.title}]
+    assert routed == loaded == expected
 
 
 def publish_in_welsh(page):
