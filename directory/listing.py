@@ -707,7 +707,7 @@ def forum_structured_data(forum, page_url, breadcrumbs=()):
 def _routed_ancestors(page):
     """The page's ancestors below the tree root, top first, if routing left each one's parent on it; else None.
 
-    Wagtail's ``Page.route`` (and ``ForumIndexPage.route``) keep the parent page on each page it
+    Wagtail's ``Page.route`` (and the directory's ``CommunityChildRouting``) keep the parent page on each page it
     passes through as ``_cached_parent_obj``, treebeard's own cache for ``get_parent``.
     """
     ancestors = []

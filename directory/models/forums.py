@@ -7,7 +7,6 @@ from urllib.parse import urlsplit, urlunsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -19,7 +18,6 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
-from wagtail.url_routing import RouteResult
 
 from .choices import EngagementMode, EngagementPreference, FigureSource, ForumStatus, LinkStatus, OperatorKind
 from .taxonomy import Audience, CommunityType, Region
@@ -78,7 +76,24 @@ class ForumQuerySet(PageQuerySet):
 ForumManager = PageManager.from_queryset(ForumQuerySet)
 
 
-class ForumIndexPage(RoutablePageMixin, Page):
+class CommunityChildRouting:
+    """Finds a child community in one query: Wagtail's ``Page.route`` takes two (the page, then its specific row).
+
+    Placed after ``RoutablePageMixin`` in a page's bases, so the page's own routes still come
+    first; a slug that is no community's (another type of page placed there by code, or no page)
+    takes Wagtail's path.
+    """
+
+    def route(self, request, path_components):
+        if path_components:
+            forum = ForumPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if forum is not None:
+                forum._cached_parent_obj = self  # as Page.route does: breadcrumbs need no query for it
+                return forum.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+
+class ForumIndexPage(RoutablePageMixin, CommunityChildRouting, Page):
     """The directory: lists, searches and filters the communities below it."""
 
     intro = RichTextField(
@@ -96,26 +111,6 @@ class ForumIndexPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("directory index")
-
-    def route(self, request, path_components):
-        """The directory's own views first (RoutablePageMixin), then a community by its slug.
-
-        Wagtail's ``Page.route`` finds a child in two queries (the page, then its specific row);
-        every child here is a ``ForumPage``, so a community's page is found in one. Anything
-        else (a page of another type placed here by code, or no such page) takes Wagtail's path.
-        """
-        if path_components and self.live:
-            try:
-                path = "/" + "/".join(path_components) + "/"
-                view, args, kwargs = request.routable_resolver_match = self.resolve_subpage(path)
-                return RouteResult(self, args=(view, args, kwargs))
-            except Http404:
-                pass
-            forum = ForumPage.objects.child_of(self).filter(slug=path_components[0]).first()
-            if forum is not None:
-                forum._cached_parent_obj = self  # as Page.route does: breadcrumbs need no query for it
-                return forum.route(request, path_components[1:])
-        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         """The listing: search, facets and one page of communities (rules in directory.listing)."""

@@ -27,8 +27,7 @@ def status_notice(forum):
 @register.inclusion_tag("directory/includes/verification_notice.html", takes_context=True)
 def verification_notice(context, forum):
     """ "Not verified since …" when the community's review is overdue; nothing otherwise."""
-    status = getattr(forum, "status", None)
-    current = status in (ForumStatus.ACTIVE, ForumStatus.INACTIVE)
-    interval = reviews.review_interval_months(context.get("request")) if current else None
-    overdue = current and reviews.is_overdue(forum, interval_months=interval)
+    if getattr(forum, "status", None) not in (ForumStatus.ACTIVE, ForumStatus.INACTIVE):
+        return {"show": False, "since": None}
+    overdue = reviews.is_overdue(forum, interval_months=reviews.review_interval_months(context.get("request")))
     return {"show": overdue, "since": reviews.review_cycle_start(forum) if overdue else None}

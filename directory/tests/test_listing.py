@@ -377,7 +377,7 @@ def test_listing_query_count_does_not_grow_with_the_directory(
 
 
 # A community page: Wagtail's routing and site (site, locale, the home page, the directory and its
-# specific row, the community in one query (ForumIndexPage.route), the alias check, view
+# specific row, the community in one query (CommunityChildRouting), the alias check, view
 # restrictions: 8; the breadcrumbs come from the routing), one query for its topics, audiences,
 # regions and type, one for the engagements by public bodies, and the site settings (which the
 # review notice reads too).
