@@ -347,18 +347,14 @@ def union_all(named_querysets, columns, as_tuples=False):
 
 
 TERM_COLUMNS = ("t_forum", "t_id", "t_name", "t_name_cy", "t_slug")
+VOCABULARIES = {"audiences": Audience, "regions": Region}
 
 
-def prefetch_terms(forums, with_type=False):
-    """Fill ``forum.topics``, ``.audiences`` and ``.regions`` of each of ``forums`` in one query.
+def term_rows(ids, with_type=False):
+    """The topics, audiences and regions (and with ``with_type`` the type) of the communities ``ids``, in one query.
 
-    The same result as ``prefetch_related_objects(forums, "topics", "audiences", "regions")``,
-    which takes three. ``with_type`` loads each forum's community type in the same query.
+    Rows (dicts of ``TERM_COLUMNS``) come back grouped by "topics", "audiences", "regions" and "type".
     """
-    if not forums:
-        return
-    ids = [forum.pk for forum in forums]
-    vocabularies = {"audiences": Audience, "regions": Region}
     queries = [
         (
             "topics",
@@ -369,9 +365,9 @@ def prefetch_terms(forums, with_type=False):
             .values(*TERM_COLUMNS),
         )
     ]
-    for name, model in vocabularies.items():
+    for name in VOCABULARIES:
         through = getattr(ForumPage, name).through
-        term = model._meta.model_name
+        term = VOCABULARIES[name]._meta.model_name
         queries.append(
             (
                 name,
@@ -386,13 +382,24 @@ def prefetch_terms(forums, with_type=False):
         types = CommunityType.objects.filter(forums__in=ids).annotate(t_forum=F("forums"), t_id=F("id"))
         types = types.annotate(t_name=F("name"), t_name_cy=F("name_cy"), t_slug=F("slug"))
         queries.append(("type", types.order_by().values(*TERM_COLUMNS)))
-    rows = union_all(queries, TERM_COLUMNS)
+    return union_all(queries, TERM_COLUMNS)
+
+
+def prefetch_terms(forums, with_type=False):
+    """Fill ``forum.topics``, ``.audiences`` and ``.regions`` of each of ``forums`` in one query.
+
+    The same result as ``prefetch_related_objects(forums, "topics", "audiences", "regions")``,
+    which takes three. ``with_type`` loads each forum's community type in the same query.
+    """
+    if not forums:
+        return
+    rows = term_rows([forum.pk for forum in forums], with_type)
     for row in rows.get("type", []):
         term = CommunityType(id=row["t_id"], name=row["t_name"], name_cy=row["t_name_cy"], slug=row["t_slug"])
         for forum in forums:
             if forum.pk == row["t_forum"]:
                 forum.community_type = term
-    models = {"topics": Tag, **vocabularies}
+    models = {"topics": Tag, **VOCABULARIES}
     for name, model in models.items():
         by_forum = {}
         for row in sorted(rows[name], key=lambda row: row["t_name"]):

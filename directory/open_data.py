@@ -32,10 +32,6 @@ def sorted_topics(forum):
     return sorted(forum.topics.all(), key=lambda tag: tag.name.casefold())
 
 
-def sorted_slugs(terms):
-    return sorted(term.slug for term in terms)
-
-
 def mark_as_open_data(response):
     """Say on the response that it is open data under the Open Government Licence."""
     response["Link"] = f'<{LICENCE_URL}>; rel="license"'

@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,7 +26,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from directory.listing import forums_matching_text, listed_forums, search_terms
+from directory.facet_index import facet_index
+from directory.listing import (
+    ORDERINGS,
+    IndexedResults,
+    PublicScope,
+    forums_matching_text,
+    listed_forums,
+    search_terms,
+)
 from directory.open_data import default_locale, mark_as_open_data, with_vocabularies
 
 from .serializers import full_service_record, operators_of, service_record, taxonomy_record, taxonomy_term_record
@@ -135,9 +144,9 @@ def page_parameters(request):
 
 
 def paged(request, items, record):
-    """HSDS's Page envelope around one page of ``items`` (a queryset or a list), each made by ``record``."""
+    """HSDS's Page envelope around one page of ``items`` (a queryset or a sequence), each made by ``record``."""
     page, per_page = page_parameters(request)
-    total = len(items) if isinstance(items, list) else items.count()
+    total = items.count() if isinstance(items, QuerySet) else len(items)
     total_pages = math.ceil(total / per_page)
     start = (page - 1) * per_page
     contents = [record(item) for item in items[start : start + per_page]] if start < total else []
@@ -201,13 +210,19 @@ def openapi(request):
 @open_referral_endpoint
 def services(request):
     """Listed communities as services: ``search``, ``taxonomy_term_id``, ``organization_id``, ``modified_after``."""
-    forums = services_in_scope()
     terms = search_parameter(request)
     term_id = uuid_parameter(request, "taxonomy_term_id")
     organization = uuid_parameter(request, "organization_id")
     modified_after = datetime_parameter(request, "modified_after")
     taxonomy = uuid_parameter(request, "taxonomy_id")
     page_parameters(request)  # checked before any query
+    if not (terms or term_id or taxonomy or organization or modified_after):
+        # Everything, in name order: the count and the page's ids come from the directory's facet
+        # index (directory.facet_index), not from counting and sorting every community in SQL.
+        public = PublicScope(default_locale())
+        index = facet_index(public, public.language)
+        return paged(request, IndexedResults(index, index.everything, "name", None, index.size), service_record)
+    forums = services_in_scope()
     if terms:
         forums = forums_matching_text(forums, terms)
     if term_id:
@@ -220,7 +235,7 @@ def services(request):
         forums = forums.filter(operator_name__in=operator.names) if operator else forums.none()
     if modified_after:
         forums = forums.filter(last_published_at__gte=modified_after)
-    return paged(request, forums.order_by("title", "pk"), service_record)
+    return paged(request, forums.order_by(*ORDERINGS["name"]), service_record)
 
 
 @open_referral_endpoint

@@ -12,8 +12,9 @@ from django.http import StreamingHttpResponse
 
 from directory.exports import EXPORT_COLUMNS
 from directory.models import ForumPage
-from directory.tests.factories import ForumPageFactory
+from directory.tests.factories import AudienceFactory, ForumPageFactory, RegionFactory
 from directory.tests.open_data_helpers import assert_nothing_hidden, build_directory, many_forums
+from directory.translation import ensure_welsh_tree
 
 
 @pytest.fixture
@@ -30,8 +31,8 @@ def download(client, url, **params):
     return response, body
 
 
-def csv_rows(client, **params):
-    _response, body = download(client, "/directory/export.csv", **params)
+def csv_rows(client, path="/directory/export.csv", **params):
+    _response, body = download(client, path, **params)
     return list(csv.DictReader(io.StringIO(body)))
 
 
@@ -115,11 +116,44 @@ def test_export_query_count_does_not_grow(client, directory_index, django_assert
     for count in (20, 80):
         many_forums(directory_index, count)
         b"".join(client.get("/directory/export.csv").streaming_content)  # caches the site's root paths again
-        # Page-privacy check, locale, communities, then their topics, audiences and regions.
-        with django_assert_num_queries(6):
+        # Page-privacy check, locale, communities, their topics, audiences and regions, the directory's address.
+        with django_assert_num_queries(5):
             response = client.get("/directory/export.csv")
             rows = b"".join(response.streaming_content).decode().splitlines()
         assert len(rows) > count
+
+
+def test_every_row_keeps_its_own_terms_across_chunks(client, directory_index, monkeypatch):
+    """Communities are read a few at a time: a row must never show another community's topics or places."""
+    monkeypatch.setattr("directory.exports.EXPORT_CHUNK_SIZE", 3)
+    for number in range(8):
+        audience = AudienceFactory(slug=f"audience-{number}")
+        ForumPageFactory(
+            parent=directory_index,
+            title=f"Community {number}",
+            topics=[f"Topic {number}", "Shared"],
+            audiences=[audience],
+            regions=[RegionFactory(slug=f"region-{number}")],
+        )
+    rows = csv_rows(client)
+    assert [row["name"] for row in rows] == [f"Community {number}" for number in range(8)]
+    for number, row in enumerate(rows):
+        assert row["topics"] == f"Shared; Topic {number}"
+        assert (row["audiences"], row["regions"]) == (f"audience-{number}", f"region-{number}")
+
+
+def test_addresses_are_the_pages_own(client, directory_index):
+    """Each row links to the community's page exactly as the site does, odd characters and Welsh included."""
+    ForumPageFactory(parent=directory_index, title="Caffi", slug="caffi-ŵyn-a-mêl", website="https://c.example/")
+    ForumPageFactory(parent=directory_index, title="Plain", slug="plain", website="https://p.example/")
+    ensure_welsh_tree()
+    for prefix, language in (("", "en"), ("/cy", "cy")):
+        rows = csv_rows(client, path=f"{prefix}/directory/export.csv")
+        pages = {page.slug: page for page in ForumPage.objects.filter(locale__language_code=language)}
+        assert len(rows) == 2
+        for row in rows:
+            assert row["directory_url"] == pages[row["slug"]].get_full_url()
+            assert client.get(row["directory_url"]).status_code == 200
 
 
 def test_export_then_import_into_an_empty_directory_gives_the_same_data(client, directory, tmp_path):

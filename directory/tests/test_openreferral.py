@@ -15,6 +15,7 @@ from referencing.jsonschema import DRAFT202012
 
 from directory.openreferral.identifiers import OPEN_DATA_NAMESPACE, organization_id, taxonomy_term_id
 from directory.openreferral.taxonomies import TAXONOMIES
+from directory.tests.factories import ForumPageFactory
 from directory.tests.open_data_helpers import build_directory, get_json, many_forums
 
 # The HSDS 3.0 schemas, kept with the tests (see data/hsds-3.0/README.md): the compiled ones gzipped.
@@ -181,6 +182,22 @@ def test_services_filter_by_term_organization_date_and_search(client, directory)
     assert names(search="tips") == ["Money Forum"]
 
 
+def test_services_are_in_the_directorys_name_order_and_current(client, directory_index):
+    """Consumers get A to Z whatever the case, filtered or not, and a community as soon as it is published."""
+    for title in ("banana club", "Apple forum", "cherry chat"):
+        ForumPageFactory(parent=directory_index, title=title, topics=["Food"])
+    food = taxonomy_term_id("topic", "food")
+
+    def names(**params):
+        return [service["name"] for service in get_json(client, "/openreferral/services", **params)["contents"]]
+
+    assert names() == names(taxonomy_term_id=food) == ["Apple forum", "banana club", "cherry chat"]
+    unpublished = ForumPageFactory(parent=directory_index, title="Date night", topics=["Food"], live=False)
+    assert "Date night" not in names()
+    unpublished.save_revision().publish()
+    assert names() == names(taxonomy_term_id=food) == ["Apple forum", "banana club", "cherry chat", "Date night"]
+
+
 def test_pages_of_services(client, directory_index):
     """per_page and page walk through the list without overlap, and a page past the end is empty."""
     many_forums(directory_index, 5)
@@ -239,10 +256,10 @@ def test_open_to_other_websites(client, directory):
     assert "open-government-licence" in response["Link"]
 
 
-# Queries: the default locale, the page-privacy check, then the count and the page for services;
-# one grouping query for organisations; the four vocabularies for taxonomy terms.
+# Queries: the default locale, the page-privacy check, then (services) the content version and the
+# page, or (organisations) one grouping query, or (taxonomy terms) the four vocabularies.
 LIST_QUERIES = {
-    "/openreferral/services": 4,
+    "/openreferral/services": 3,
     "/openreferral/organizations": 3,
     "/openreferral/taxonomy_terms": 6,
 }
@@ -252,6 +269,7 @@ def test_list_endpoints_query_count_does_not_grow(client, directory_index, djang
     """Lists cost the same number of queries for 20 or 100 communities (no query per row)."""
     for count in (20, 80):
         many_forums(directory_index, count)
+        client.get("/openreferral/services")  # the first request after a change builds the facet index
         for url, queries in LIST_QUERIES.items():
             with django_assert_num_queries(queries):
                 assert client.get(url, {"per_page": 100}).status_code == 200
