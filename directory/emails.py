@@ -80,6 +80,13 @@ def retry_failed_email(email):
     return email
 
 
-def entry_url(forum):
-    """The public address of a community's entry (absolute), for emails."""
-    return public_url(forum.url or "/")
+def entry_url(forum, language=None):
+    """The public address of a community's entry (absolute), for emails: in ``language`` when it is live in it.
+
+    A Welsh nominator is sent the /cy/ address of their entry; where there is no live Welsh copy
+    (the Welsh site not set up), the entry's own address.
+    """
+    page = forum
+    if language and forum.locale.language_code != language:
+        page = forum.get_translations().live().filter(locale__language_code=language).first() or forum
+    return public_url(page.url or "/")

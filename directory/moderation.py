@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from directory.emails import entry_url, queue_templated_email
+from directory.emails import email_language, entry_url, queue_templated_email
 from directory.models import ForumPage, Nomination
 from directory.nominations import ACTIVE_STATUSES, record_status
 
@@ -49,7 +49,12 @@ def tell_operators(workflow_state, status, subject, template_name):
             nomination.contact_email,
             subject,
             template_name,
-            {"nomination": nomination, "forum": forum, "comment": comment, "entry_url": entry_url(forum)},
+            {
+                "nomination": nomination,
+                "forum": forum,
+                "comment": comment,
+                "entry_url": entry_url(forum, email_language(nomination)),
+            },
             nomination=nomination,
             subject_params={"title": forum.title},
         )

@@ -24,7 +24,7 @@ from wagtail.log_actions import log
 from wagtail.models import Locale, Page, Revision, TaskState, Workflow, WorkflowState
 
 from directory.caching import public_content_changed
-from directory.emails import entry_url, public_url, queue_templated_email, site_language
+from directory.emails import email_language, entry_url, public_url, queue_templated_email, site_language
 from directory.forum_details import FIGURE_FIELDS, apply_forum_details
 from directory.models import FigureSource, ForumIndexPage, ForumPage, Nomination, ProblemReport, normalise_website
 from directory.site_tree import MODERATION_WORKFLOW
@@ -389,7 +389,7 @@ def approve_claim(claim, editor):
         claim.contact_email,
         _("Your claim %(reference)s was approved"),
         "claim_approved",
-        {**receipt_context(claim, token), "entry_url": entry_url(forum)},
+        {**receipt_context(claim, token), "entry_url": entry_url(forum, email_language(claim))},
         nomination=claim,
         subject_params={"reference": claim.reference},
     )

@@ -195,21 +195,21 @@ class ReminderRun:
 
 def send_reminder(forum, stage, due, nomination, interval_months):
     """Record the reminder and queue its email, once: False if this stage was already sent this cycle."""
+    # In the language the operator used on the site; the site's main language without a nomination.
+    language = nomination.language if nomination else settings.LANGUAGE_CODE
     context = {
         "forum": forum,
         "overdue": stage == Stage.OVERDUE,
         "due": due,
         "deadline": due + datetime.timedelta(days=grace_days()),
         "months": interval_months,
-        "entry_url": entry_url(forum),
+        "entry_url": entry_url(forum, language),
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     try:
         with transaction.atomic():
             ReviewReminder.objects.create(forum=forum, stage=stage, due_date=due)
             # A new private link: only its hash is stored, so the old one cannot be resent.
-            # In the language the operator used on the site; the site's main language without a nomination.
-            language = nomination.language if nomination else settings.LANGUAGE_CODE
             context["link"] = operator_link(rotate_operator_token(nomination), language) if nomination else None
             queue_templated_email(
                 nomination.contact_email if nomination else forum.contact_email,

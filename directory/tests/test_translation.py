@@ -242,6 +242,20 @@ def test_decisions_reach_a_welsh_nominator_in_welsh(
     approval = mail.outbox[-1]
     assert "bellach yn y cyfeiriadur" in approval.subject
     assert approval.body.startswith("Annwyl") or "Newyddion da" in approval.body
+    # The link goes to the entry on the Welsh site, not the English one.
+    assert f"/cy/directory/{forum.slug}/" in approval.body
+
+
+def test_an_english_nominator_is_sent_the_english_address(
+    client, welsh_site, editor, django_capture_on_commit_callbacks, fresh_rate_limits
+):
+    """The Welsh copy exists too, but someone who used the English site gets the English page."""
+    nominate(client, django_capture_on_commit_callbacks)
+    forum = ForumPage.objects.get(title="Parents Together", alias_of__isnull=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(forum, editor)
+    approval = mail.outbox[-1]
+    assert f"/directory/{forum.slug}/" in approval.body and "/cy/" not in approval.body
 
 
 def test_an_english_nomination_gets_an_english_receipt(client, welsh_site, django_capture_on_commit_callbacks):
