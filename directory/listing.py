@@ -643,32 +643,32 @@ def home_page_highlights(locale=None):
 # --- Community page ---------------------------------------------------------------------------
 
 
-def departments_engaging(forum, locale=None):
-    """Current engagements with this community by public bodies anyone may see, in the active language.
+def departments_engaging(forum):
+    """Current engagements with this community by public bodies anyone may see, in the community's language.
 
     Engagements are matched by the community's translation_key, so the Welsh copy of a
     community shows the engagements recorded against its English page and vice versa.
     """
-    # The same public bodies as PublicScope.departments() (live, in the language, under no view
-    # restriction), without its separate query for the restrictions. The body is tested per
-    # engagement (a correlated EXISTS), so both databases start from the community's few
-    # engagements; as a join or an IN list, SQLite without statistics read every page in the language.
-    own_path = ExpressionWrapper(OuterRef("path"), output_field=CharField())
-    restricted = PageViewRestriction.objects.annotate(target=own_path).filter(target__startswith=F("page__path"))
-    public_department = (
-        DepartmentPage.objects.live()
-        .filter(pk=OuterRef("department_id"), locale__language_code=PublicScope(locale).language)
-        .exclude(Exists(restricted))
-    )
-    return list(
+    # One query from the community's few engagements (both databases start there: with the body's
+    # live and language tests in SQL, SQLite without statistics read every page in the language);
+    # the view-restriction test is a correlated NOT EXISTS on each body's path. The body's live
+    # and language tests are then made on the rows: a community has a handful of engagements.
+    department_path = ExpressionWrapper(OuterRef("department__path"), output_field=CharField())
+    restricted = PageViewRestriction.objects.annotate(target=department_path).filter(target__startswith=F("page__path"))
+    engagements = (
         Engagement.objects.filter(
-            Exists(public_department),
-            forum__translation_key=forum.translation_key,
+            forum__in=Page.objects.filter(translation_key=forum.translation_key).values("pk"),
             status__in=CURRENT_ENGAGEMENT_STATUSES,
         )
+        .exclude(Exists(restricted))
         .select_related("department")
         .order_by(Lower("department__title"), "sort_order")
     )
+    return [
+        engagement
+        for engagement in engagements
+        if engagement.department.live and engagement.department.locale_id == forum.locale_id
+    ]
 
 
 def json_for_script(data):
@@ -714,7 +714,7 @@ def forum_structured_data(forum, page_url, breadcrumbs=()):
 def _routed_ancestors(page):
     """The page's ancestors below the tree root, top first, if routing left each one's parent on it; else None.
 
-    Wagtail's ``Page.route`` (and the directory's ``CommunityChildRouting``) keep the parent page on each page it
+    Wagtail's ``Page.route`` (and ``home.routing.SpecificChildRouting``) keep the parent page on each page it
     passes through as ``_cached_parent_obj``, treebeard's own cache for ``get_parent``.
     """
     ancestors = []

@@ -8,8 +8,10 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from home.routing import SpecificChildRouting
 
-class HomePage(Page):
+
+class HomePage(SpecificChildRouting, Page):
     """The front door: what the directory is, a search box, topics, figures and latest entries."""
 
     intro = RichTextField(

@@ -21,11 +21,13 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from home.routing import SpecificChildRouting
+
 from .choices import DepartmentKind, EngagementMode, EngagementStatus, PlanStatus
 from .forums import http_url_validator
 
 
-class DepartmentIndexPage(Page):
+class DepartmentIndexPage(SpecificChildRouting, Page):
     """Lists the public bodies and the state of their engagement plans."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])

@@ -19,6 +19,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 
+from home.routing import SpecificChildRouting
+
 from .choices import EngagementMode, EngagementPreference, FigureSource, ForumStatus, LinkStatus, OperatorKind
 from .taxonomy import Audience, CommunityType, Region
 
@@ -76,24 +78,7 @@ class ForumQuerySet(PageQuerySet):
 ForumManager = PageManager.from_queryset(ForumQuerySet)
 
 
-class CommunityChildRouting:
-    """Finds a child community in one query: Wagtail's ``Page.route`` takes two (the page, then its specific row).
-
-    Placed after ``RoutablePageMixin`` in a page's bases, so the page's own routes still come
-    first; a slug that is no community's (another type of page placed there by code, or no page)
-    takes Wagtail's path.
-    """
-
-    def route(self, request, path_components):
-        if path_components:
-            forum = ForumPage.objects.child_of(self).filter(slug=path_components[0]).first()
-            if forum is not None:
-                forum._cached_parent_obj = self  # as Page.route does: breadcrumbs need no query for it
-                return forum.route(request, path_components[1:])
-        return super().route(request, path_components)
-
-
-class ForumIndexPage(RoutablePageMixin, CommunityChildRouting, Page):
+class ForumIndexPage(RoutablePageMixin, SpecificChildRouting, Page):
     """The directory: lists, searches and filters the communities below it."""
 
     intro = RichTextField(

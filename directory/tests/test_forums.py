@@ -9,6 +9,7 @@ from wagtail.models import PageViewRestriction
 
 from directory.models import EngagementMode, EngagementPreference, EngagementStatus, ForumStatus, LinkStatus
 from directory.tests.factories import AudienceFactory, DepartmentPageFactory, EngagementFactory, ForumPageFactory
+from directory.translation import ensure_welsh_tree
 
 
 @pytest.fixture
@@ -98,6 +99,21 @@ def test_departments_engaging_are_shown_in_this_language_only_when_live(client, 
     assert "Secret Draft Department" not in html
     assert "Department That Left" not in html
     assert "Password Protected Department" not in html
+
+
+@pytest.mark.django_db
+def test_each_language_names_the_bodies_in_that_language(client, netmums, departments_index):
+    """On the Welsh site a community's public bodies link to their Welsh pages, and each is listed once."""
+    education = DepartmentPageFactory(parent=departments_index, title="Department for Education")
+    EngagementFactory(department=education, forum=netmums)
+    education.save_revision().publish()
+    ensure_welsh_tree()
+    english = client.get("/directory/netmums/").content.decode()
+    welsh = client.get("/cy/directory/netmums/").content.decode()
+    assert english.count("Department for Education</a>") == 1
+    assert f'href="{education.url}"' in english
+    assert welsh.count("Department for Education</a>") == 1
+    assert f'href="/cy{education.url}"' in welsh
 
 
 @pytest.mark.django_db

@@ -339,11 +339,11 @@ def add_forums(directory_index, departments_index, count, start=0):
 
 
 # Queries for one listing page, whatever the number of communities: Wagtail's routing and site
-# (site, locale, the home page, the directory and its specific row, the alias check, view
-# restrictions, site settings: 8; the breadcrumbs come from the routing), the public content
-# version (directory.facet_index), the page of communities, and one for its topics, audiences
-# and regions.
-LISTING_QUERIES = 11
+# (site, locale, the home page, the directory with its own fields in one query
+# (home.routing.SpecificChildRouting), the alias check, view restrictions, site settings: 7; the
+# breadcrumbs come from the routing), the public content version (directory.facet_index), the
+# page of communities, and one for its topics, audiences and regions.
+LISTING_QUERIES = 10
 # A search not made since public content last changed also asks the search index, once.
 TEXT_MATCH_QUERIES = 1
 # The first listing after public content changes also builds the facet index: the page view
@@ -376,12 +376,12 @@ def test_listing_query_count_does_not_grow_with_the_directory(
         assert client.get(second_page).context["listing"].total == 100 // share
 
 
-# A community page: Wagtail's routing and site (site, locale, the home page, the directory and its
-# specific row, the community in one query (CommunityChildRouting), the alias check, view
-# restrictions: 8; the breadcrumbs come from the routing), one query for its topics, audiences,
+# A community page: Wagtail's routing and site (site, locale, the home page, then the directory and
+# the community in one query each (home.routing.SpecificChildRouting), the alias check, view
+# restrictions: 7; the breadcrumbs come from the routing), one query for its topics, audiences,
 # regions and type, one for the engagements by public bodies, and the site settings (which the
 # review notice reads too).
-FORUM_PAGE_QUERIES = 11
+FORUM_PAGE_QUERIES = 10
 
 
 @pytest.mark.django_db
