@@ -354,7 +354,34 @@ def term_rows(ids, with_type=False):
     """The topics, audiences and regions (and with ``with_type`` the type) of the communities ``ids``, in one query.
 
     Rows (dicts of ``TERM_COLUMNS``) come back grouped by "topics", "audiences", "regions" and "type".
+    Every listing and community page asks this, and building and compiling its four querysets
+    takes longer than running them (about 1 ms against 0.4): the compiled SQL is kept for each
+    number of ids (up to ``COMPILED_TERM_SHAPES``), made with stand-in ids that are then replaced.
     """
+    shape = (len(ids), with_type)
+    parts = _compiled_term_parts.get(shape)
+    if parts is None:
+        stand_ins = [-position for position in range(1, len(ids) + 1)]  # no page id is negative
+        parts = [
+            (name, queryset.query.get_compiler(using=queryset.db).as_sql())
+            for name, queryset in _term_querysets(stand_ins, with_type)
+        ]
+        if len(ids) <= COMPILED_TERM_SHAPES:
+            _compiled_term_parts[shape] = parts
+
+    def actual(value):
+        return ids[-value - 1] if type(value) is int and value < 0 else value
+
+    return union_all(
+        [(name, (sql, [actual(value) for value in params])) for name, (sql, params) in parts], TERM_COLUMNS
+    )
+
+
+COMPILED_TERM_SHAPES = 50
+_compiled_term_parts = {}
+
+
+def _term_querysets(ids, with_type):
     queries = [
         (
             "topics",
@@ -382,7 +409,7 @@ def term_rows(ids, with_type=False):
         types = CommunityType.objects.filter(forums__in=ids).annotate(t_forum=F("forums"), t_id=F("id"))
         types = types.annotate(t_name=F("name"), t_name_cy=F("name_cy"), t_slug=F("slug"))
         queries.append(("type", types.order_by().values(*TERM_COLUMNS)))
-    return union_all(queries, TERM_COLUMNS)
+    return queries
 
 
 def prefetch_terms(forums, with_type=False):

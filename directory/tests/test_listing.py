@@ -12,6 +12,7 @@ from directory.listing import (
     home_page_highlights,
     listed_forums,
     search_directory,
+    term_rows,
 )
 from directory.models import EngagementPreference, EngagementStatus, ForumPage, ForumStatus
 from directory.tests.factories import (
@@ -404,6 +405,38 @@ def test_forum_page_query_count_does_not_grow_with_its_topics_or_engagements(
         response = client.get(forum.url)
     assert b"Department 0" in response.content or b"d-0" in response.content
     assert b"housing" in response.content
+
+
+@pytest.mark.django_db
+def test_each_community_gets_its_own_terms_when_the_query_is_reused(directory_index):
+    """The terms query is compiled once per number of communities: a page must never show another's topics."""
+    kinds = [CommunityTypeFactory(slug=slug) for slug in ("forum", "group")]
+    forums = [
+        ForumPageFactory(
+            parent=directory_index,
+            topics=[f"topic {number}"],
+            audiences=[AudienceFactory(slug=f"audience-{number}")],
+            regions=[RegionFactory(slug=f"region-{number}")],
+            community_type=kinds[number % 2],
+        )
+        for number in range(4)
+    ]
+
+    def terms(chosen, with_type=False):
+        rows = term_rows([forum.pk for forum in chosen], with_type)
+        return {part: sorted((row["t_forum"], row["t_slug"]) for row in found) for part, found in rows.items()}
+
+    for chosen in ([forums[0]], [forums[1]], forums[:2], forums[2:], [forums[3], forums[0]]):
+        expected = {
+            "topics": sorted((forum.pk, forum.topics.get().slug) for forum in chosen),
+            "audiences": sorted((forum.pk, forum.audiences.get().slug) for forum in chosen),
+            "regions": sorted((forum.pk, forum.regions.get().slug) for forum in chosen),
+        }
+        assert terms(chosen) == expected
+        assert terms(chosen, with_type=True) == {
+            **expected,
+            "type": sorted((forum.pk, forum.community_type.slug) for forum in chosen),
+        }
 
 
 @pytest.mark.django_db
