@@ -10,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from directory import exports
+from directory.admin import workflow as workflow_views
 from directory.api import api_router
 from directory.views import operator as operator_views
 from home import pages as home_pages
@@ -20,6 +21,8 @@ urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # Before Wagtail's admin: its approve / request changes view, saying when another editor decided first.
+    path(f"admin/{workflow_views.WORKFLOW_ACTION_PATH}", workflow_views.workflow_action),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

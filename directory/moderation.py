@@ -91,6 +91,10 @@ def defer_wagtail_notification(event):
     return receiver
 
 
+class DecisionAlreadyTaken(PermissionDenied):
+    """Another editor decided on the entry while this editor's decision was on its way."""
+
+
 def decide_once(on_action):
     """Wrap a workflow task's ``on_action`` so that two editors' decisions cannot both happen.
 
@@ -98,7 +102,8 @@ def decide_once(on_action):
     request, so an approval and a "request changes" sent at the same moment could both pass and
     publish an entry whose operator is told to change it. The wrapper locks the review's task row
     (then the entry's nominations, in the same order as ``directory.nominations.lock_for_decision``)
-    and refuses when another editor has decided meanwhile.
+    and refuses (``DecisionAlreadyTaken``, which ``directory.admin.workflow`` shows the editor) when
+    another editor has decided meanwhile.
     """
     from wagtail.models import TaskState
 
@@ -107,7 +112,7 @@ def decide_once(on_action):
         with transaction.atomic():
             status = TaskState.objects.select_for_update().filter(pk=task_state.pk).values_list("status", flat=True)
             if status.first() != TaskState.STATUS_IN_PROGRESS:
-                raise PermissionDenied(_("Another editor has already decided on this entry."))
+                raise DecisionAlreadyTaken(_("Another editor has already decided on this entry."))
             page_id = task_state.workflow_state.object_id
             list(Nomination.objects.select_for_update().filter(forum_id=page_id).values_list("pk", flat=True))
             return on_action(task, task_state, user, action_name, **kwargs)

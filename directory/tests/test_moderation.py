@@ -1,8 +1,11 @@
 """Moderation: workflow signal handlers (directory/moderation.py) and the editors' admin queues
 (directory/admin/moderation.py)."""
 
+from unittest.mock import patch
+
 import pytest
 from django.core import mail
+from wagtail.admin.views.pages.workflow import WorkflowActionView
 
 from directory import nominations
 from directory.admin.moderation import moderation_counts
@@ -14,6 +17,7 @@ from directory.tests.nomination_helpers import (
     approve,
     request_changes,
     sample_details,
+    signed_in,
 )
 
 BROKEN = "directory.tests.nomination_helpers.BrokenEmailBackend"
@@ -52,6 +56,41 @@ def test_request_changes_sends_the_editors_comment(nomination, editor, django_ca
     assert nomination.editor_comment == "The summary should say who it is for."
     assert "The summary should say who it is for." in mail.outbox[-1].body
     assert not nomination.forum.live
+
+
+@pytest.mark.parametrize("dialog", [False, True])
+def test_an_editor_beaten_to_a_decision_is_told_so(client, nomination, editor, admin_user, dialog):
+    """Two editors decide at once: the one whose decision arrives second is sent back to the entry and
+    told another editor decided, not shown "you do not have permission" on the dashboard.
+
+    The other editor's approval lands after Wagtail's own checks of this request and before the
+    decision is locked in (the same path the PostgreSQL race tests in test_faults.py take by chance).
+    """
+    forum = nomination.forum
+    task_state = forum.current_workflow_task_state
+    url = f"/admin/pages/workflow/action/{forum.pk}/reject/{task_state.pk}/"
+    ajax = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"} if dialog else {}
+    original = WorkflowActionView.post
+
+    def other_editor_first(view, request, *args, **kwargs):
+        approve(forum, admin_user)
+        return original(view, request, *args, **kwargs)
+
+    signed_in(client, editor)
+    with patch.object(WorkflowActionView, "post", other_editor_first):
+        response = client.post(url, {"comment": "Please add your house rules."}, **ajax)
+    edit_url = f"/admin/pages/{forum.pk}/edit/"
+    if dialog:
+        assert response.json()["step"] == "success" and response.json()["redirect"] == edit_url
+    else:
+        assert response.status_code == 302 and response["Location"] == edit_url
+    page = client.get(edit_url).content.decode()
+    assert "Another editor has already decided on this entry." in page
+    assert "do not have permission" not in page
+    nomination.refresh_from_db()
+    assert nomination.status == Nomination.Status.APPROVED  # the first decision stands
+    forum.refresh_from_db()
+    assert forum.live
 
 
 def test_workflows_on_other_pages_are_ignored(site_tree, admin_user, departments_index):
