@@ -1,4 +1,8 @@
-"""Template context shared by every public page: the main navigation."""
+"""Template context shared by every public page: the main navigation.
+
+Every name starts with ``site_`` because context processors also run for Wagtail's admin
+templates, which read names such as ``search_url`` themselves (as URL names to reverse).
+"""
 
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -27,7 +31,7 @@ def site_navigation(request):
         url = prefix + href
         items.append({"url": url, "label": label, "active": path.startswith(url)})
     return {
-        "navigation": items,
-        "home_url": prefix + "/",
-        "search_url": reverse("search"),
+        "site_navigation": items,
+        "site_home_url": prefix + "/",
+        "site_search_url": reverse("search"),
     }
