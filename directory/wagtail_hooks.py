@@ -2,6 +2,7 @@
 
 # Each import registers that area's hooks, viewsets and reports.
 from directory.admin import (  # noqa: F401
+    compare,
     editing,
     moderation,
     reports,
