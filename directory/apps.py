@@ -20,3 +20,7 @@ class DirectoryConfig(AppConfig):
         from directory.caching import connect_cache_invalidation
 
         connect_cache_invalidation()
+
+        from directory.admin.reports import protect_admin_exports
+
+        protect_admin_exports()

@@ -120,7 +120,14 @@ def csv_cell(value):
         value = LIST_SEPARATOR.join(value)
     elif isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
-    text = str(value)
+    return spreadsheet_text(str(value))
+
+
+def spreadsheet_text(text):
+    """``text`` as a spreadsheet shows it, never runs it: a ' before a leading = + - @, tab or CR.
+
+    The one place this rule lives: the public CSV and every admin spreadsheet export use it.
+    """
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 

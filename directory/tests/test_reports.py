@@ -233,3 +233,87 @@ def test_reports_do_not_query_per_row(directory_index, departments_index, admin_
     for report, queries in with_100.items():
         assert queries <= with_20[report], report
         assert queries <= 15, report
+
+
+# Formula injection: text people typed must open in a spreadsheet as text, never run.
+
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)", "\t=1+1", "\r=1+1"]
+
+
+@pytest.fixture
+def hostile_upkeep(directory_index, departments_index):
+    """One row for every report whose every free-text cell starts like a spreadsheet formula."""
+    today = timezone.localdate()
+    forums = [
+        ForumPageFactory(
+            parent=directory_index,
+            title=formula,
+            last_verified=add_months(today, -14),
+            link_status=LinkStatus.BROKEN,
+            link_failures=3,
+        )
+        for formula in FORMULAS
+    ]
+    for forum, formula in zip(forums, FORMULAS, strict=True):
+        LinkCheck.objects.create(
+            forum=forum, url=forum.website, outcome=LinkCheck.Outcome.CLIENT_ERROR, status_code=404, error=formula
+        )
+        ProblemReport.objects.create(forum=forum, kind=ProblemReport.Kind.OTHER, details=formula)
+        EditSuggestion.objects.create(forum=forum, proposed={"summary": "x"}, reason=formula)
+        DepartmentPageFactory(
+            parent=departments_index,
+            title=formula,
+            acronym=formula[:10],
+            plan_next_review=today - datetime.timedelta(days=2),
+        )
+    return forums
+
+
+def exported_cells(response, export_format):
+    rows = csv_rows(response) if export_format == "csv" else xlsx_rows(response)
+    return [cell for row in rows[1:] for cell in row if isinstance(cell, str)]
+
+
+def assert_no_formula_cells(cells, where):
+    from directory.exports import FORMULA_PREFIXES
+
+    assert cells, f"{where} exported nothing"
+    running = [cell for cell in cells if cell.startswith(FORMULA_PREFIXES)]
+    assert running == [], f"{where} exports cells a spreadsheet would run: {running}"
+    assert any(cell.startswith("'") and cell[1:].startswith(FORMULA_PREFIXES) for cell in cells), where
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_every_admin_report_export_neutralises_formulas(hostile_upkeep, admin_client, export_format):
+    """A nominated title like =HYPERLINK(…) or a report starting with + or @ opens in the editor's
+    spreadsheet as text with a ' in front, in every report we define, as CSV and as XLSX.
+
+    If this fails, opening an export runs a formula someone typed into a public form: it can send
+    the sheet's contents to another site or start a program on the editor's computer.
+    """
+    from directory.admin import reports
+
+    ours = {reports.url_name(report) for report, _label, _icon in reports.REPORTS}
+    assert ours == set(REPORT_URLS.values()), "a new report needs rows in hostile_upkeep"
+    for name in sorted(ours):
+        response = admin_client.get(reverse(name), {"export": export_format})
+        assert response.status_code == 200, name
+        assert_no_formula_cells(exported_cells(response, export_format), name)
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("report", ["workflow", "workflow_tasks", "site_history", "aging_pages"])
+def test_wagtails_own_report_exports_neutralise_formulas(site_tree, admin_client, export_format, report):
+    """A nomination titled like a formula, waiting in moderation, is text in Wagtail's own report exports too.
+
+    If this fails, the workflow or site history export an editor downloads runs the nominator's formula.
+    """
+    from directory import nominations
+    from directory.tests.nomination_helpers import SAMPLE_CONTACT, sample_details
+
+    nominations.submit_nomination(sample_details(title='=HYPERLINK("http://evil.example","x")'), SAMPLE_CONTACT)
+    forum = nominations.find_existing_entry("https://carers-corner.example.org")
+    forum.save_revision().publish()  # aging pages lists live pages; the workflow keeps its review
+    response = admin_client.get(reverse(f"wagtailadmin_reports:{report}"), {"export": export_format})
+    assert response.status_code == 200
+    assert_no_formula_cells(exported_cells(response, export_format), report)
