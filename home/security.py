@@ -12,14 +12,13 @@
 See docs/security.md for the threat model these belong to.
 """
 
-import ipaddress
 import math
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.shortcuts import render
 
-from directory.views.protection import client_ip
+from directory.views.protection import client_ip, limit_address
 
 
 def is_admin_path(path):
@@ -41,14 +40,14 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 def sign_in_address(request):
     """django-axes' AXES_CLIENT_IP_CALLABLE: the visitor's address, or None when there is none.
 
+    Read as the rate limits read it: an IPv6 address stands for its whole /64 (its first address),
+    so an attacker cannot get a fresh set of tries from each of the network's addresses.
+
     Axes stores it in an IP-address column, which PostgreSQL refuses anything else for (a request
     over a Unix socket, or a test client's, has no REMOTE_ADDR).
     """
-    address = client_ip(request)
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
+    address = limit_address(client_ip(request))
+    return None if address is None else str(address)
 
 
 def sign_in_locked_out(request, original_response=None, credentials=None):

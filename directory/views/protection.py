@@ -9,6 +9,7 @@
   (page routing would otherwise fail with a 500).
 """
 
+import ipaddress
 import logging
 from functools import wraps
 
@@ -35,12 +36,52 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def parse_address(text):
+    """``text`` as an ``ipaddress`` address, or None when it is not one.
+
+    Accepts what proxies write: brackets and a port (``[2001:db8::1]:443``, ``192.0.2.1:80``), a
+    zone (``fe80::1%eth0``), IPv4 parts with leading zeros. An IPv4-mapped IPv6 address
+    (``::ffff:192.0.2.1``) is its IPv4 address.
+    """
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1:].split("]", 1)[0]
+    elif text.count(":") == 1:  # IPv4 with a port
+        text = text.split(":", 1)[0]
+    text = text.split("%", 1)[0]
+    parts = text.split(".")
+    if len(parts) == 4 and all(part.isascii() and part.isdigit() for part in parts):
+        text = ".".join(str(int(part)) for part in parts)  # "010.0.0.1" is 10.0.0.1, not refused
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def limit_address(text):
+    """The address that limits count against: IPv4 as is, IPv6 as the first address of its /64.
+
+    One person can use every address of an IPv6 /64 (a home or a phone gets a whole one), so all of
+    them share one count, whichever textual form they arrive in. None when ``text`` is no address.
+    """
+    address = parse_address(text)
+    if address is None:
+        return None
+    if address.version == 6:
+        return ipaddress.IPv6Address(int(address) >> 64 << 64)
+    return address
+
+
 def client_ip_key(group, request):
     """django-ratelimit key: the visitor's address (IPv6 addresses by their /64 network)."""
     address = client_ip(request)
-    if ":" in address:
-        return ":".join(address.split(":")[:4])
-    return address
+    network = limit_address(address)
+    if network is None:
+        return address  # no address at all ("unknown", a Unix socket): one shared count
+    return f"{network}/64" if network.version == 6 else str(network)
 
 
 def limit_usage(request, group, rate):
