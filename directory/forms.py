@@ -27,6 +27,7 @@ from directory.models import (
     Region,
 )
 from directory.models.forums import http_url_validator
+from directory.nominations import is_listed
 
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 START_SALT = "directory.forms.started"
@@ -107,7 +108,10 @@ class TopicsField(PlainTextField):
 
 
 def duplicate_entry_message(forum):
-    return _("“%(title)s” is already in the directory with this web address.") % {"title": forum.title}
+    """The error for a web address another entry has: its name only if that entry is listed."""
+    if is_listed(forum):
+        return _("“%(title)s” is already in the directory with this web address.") % {"title": forum.title}
+    return _("An entry with this web address already exists.")
 
 
 def initial_from_details(details):

@@ -131,6 +131,15 @@ def find_existing_entry(url, exclude=None):
     return entries.order_by("-live", "pk").first()
 
 
+def is_listed(forum):
+    """Whether anyone may see the entry: live, public and not delisted (``ForumQuerySet.listed``).
+
+    Only a listed entry may be named to someone whose address matches it; a draft, a delisted or
+    a password-protected entry is only said to exist.
+    """
+    return ForumPage.objects.listed().filter(pk=forum.pk).exists()
+
+
 def directory_index_for(locale=None):
     """The directory page new entries go under: the one in ``locale`` if it has its own, else the default."""
     indexes = ForumIndexPage.objects.filter(alias_of__isnull=True)

@@ -190,3 +190,28 @@ def redis_available():
     except OSError:
         return False
     return True
+
+
+def unlisted_entries(directory_index):
+    """Entries nobody may see, by kind, each with a web address someone might type: a draft never
+    published, a delisted entry and a password-protected one (their titles must never be shown)."""
+    from wagtail.models import PageViewRestriction
+
+    from directory.models import ForumStatus
+    from directory.tests.factories import ForumPageFactory
+
+    draft = ForumPageFactory(
+        parent=directory_index, title="Hidden Draft Title", website="https://hidden-draft.example.org", live=False
+    )
+    delisted = ForumPageFactory(
+        parent=directory_index,
+        title="Hidden Delisted Title",
+        website="https://hidden-delisted.example.org",
+        status=ForumStatus.DELISTED,
+        status_reason="Closed.",
+    )
+    restricted = ForumPageFactory(
+        parent=directory_index, title="Hidden Restricted Title", website="https://hidden-restricted.example.org"
+    )
+    PageViewRestriction.objects.create(page=restricted, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    return {"draft": draft, "delisted": delisted, "restricted": restricted}

@@ -20,6 +20,7 @@ from directory.tests.nomination_helpers import (
     post_steps,
     redis_available,
     started_long_ago,
+    unlisted_entries,
     workflow_action,
 )
 
@@ -268,7 +269,8 @@ def test_a_pending_nomination_blocks_a_second_one(client, site_tree, django_capt
     nominate(client, django_capture_on_commit_callbacks)
     second = client.__class__()
     response = second.post("/nominate/", nomination_answers()["community"])
-    assert "already been nominated" in response.content.decode()
+    text = response.content.decode()
+    assert "An entry with this web address already exists." in text and "Parents Together" not in text
     assert ForumPage.objects.count() == 1 and Nomination.objects.count() == 1
 
 
@@ -384,11 +386,12 @@ def test_the_limit_is_shared_through_redis(client, site_tree, settings):
     import uuid
 
     settings.CACHES = {
-        "default": {
+        **settings.CACHES,
+        "ratelimit": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
+        },
     }
     settings.CONTRIBUTION_RATE_LIMIT = "2/h"
     forum = ForumPageFactory(parent=site_tree["directory"])
@@ -411,3 +414,34 @@ def test_a_cache_outage_does_not_break_the_forms(client, site_tree, settings):
     response = client.post(f"{forum.url}report/", {"kind": "broken_link", "started": started_long_ago()})
     assert response.status_code == 200
     assert ProblemReport.objects.filter(forum=forum).exists()
+
+
+@pytest.mark.parametrize("kind", ["draft", "delisted", "restricted"])
+def test_nominating_an_unlisted_entrys_address_does_not_name_it(client, site_tree, directory_index, kind):
+    """Nominating the address of a draft, delisted or password-protected entry says only that an entry
+    with that address exists: no name, no link, no claim.
+
+    If this fails, anyone can read the names of unpublished nominations (and of entries editors took
+    down or restricted) by nominating web addresses.
+    """
+    hidden = unlisted_entries(directory_index)[kind]
+    response = client.post("/nominate/", nomination_answers(website=hidden.website)["community"])
+    text = response.content.decode()
+    assert "An entry with this web address already exists." in text
+    assert hidden.title not in text and f"/claim/{hidden.pk}/" not in text and hidden.slug not in text
+    assert Nomination.objects.count() == 0
+
+
+@pytest.mark.parametrize("kind", ["draft", "delisted", "restricted"])
+def test_suggesting_an_unlisted_entrys_address_does_not_name_it(client, site_tree, directory_index, kind):
+    """A suggested edit giving a listed entry the address of an entry nobody may see names nothing.
+
+    If this fails, the suggestion form is another way to read hidden entries' names by address.
+    """
+    hidden = unlisted_entries(directory_index)[kind]
+    forum = ForumPageFactory(parent=directory_index, title="Money Talk", website="https://money.example.org")
+    form = client.get(f"{forum.url}suggest/").context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, "", [])}
+    data.update(website=hidden.website, reason="They moved.", started=started_long_ago(), nickname="")
+    response = client.post(f"{forum.url}suggest/", data)
+    assert response.status_code == 200 and hidden.title not in response.content.decode()

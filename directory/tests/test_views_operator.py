@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from directory import nominations
 from directory.models import ForumPage, Nomination, ProblemReport
-from directory.tests.nomination_helpers import SAMPLE_CONTACT, approve, sample_details
+from directory.tests.factories import ForumPageFactory
+from directory.tests.nomination_helpers import SAMPLE_CONTACT, approve, sample_details, unlisted_entries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
@@ -98,3 +99,40 @@ def test_an_update_with_bad_input_keeps_what_was_typed(client, listed):
     text = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in text
     assert "A brand new summary" in text
+
+
+def update_form_data(client, token, **changes):
+    """The update form as the operator receives it, with ``changes`` typed in."""
+    form = client.get(f"/listing/{token}/update/").context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["audiences"], data["regions"] = [], []
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("kind", ["draft", "delisted", "restricted"])
+def test_a_duplicate_address_never_names_an_entry_nobody_may_see(client, listed, directory_index, kind):
+    """Changing the address to one a draft, delisted or password-protected entry has says only that
+    an entry with that address exists, beside the field; the other entry's name is not shown.
+
+    If this fails, anyone with a private link can read the names of unpublished nominations (and
+    of entries editors took down or restricted) by trying web addresses.
+    """
+    _nomination, token = listed
+    hidden = unlisted_entries(directory_index)[kind]
+    response = client.post(f"/listing/{token}/update/", update_form_data(client, token, website=hidden.website))
+    text = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in text
+    assert "An entry with this web address already exists." in text
+    assert hidden.title not in text
+
+
+def test_a_duplicate_address_of_a_listed_entry_names_it(client, listed, directory_index):
+    """A listed entry's address is refused with its name, which anyone can already see in the directory.
+
+    If this fails, an operator is not told which public entry has the address they typed.
+    """
+    _nomination, token = listed
+    other = ForumPageFactory(parent=directory_index, title="Public Neighbour", website="https://neighbour.example.org")
+    response = client.post(f"/listing/{token}/update/", update_form_data(client, token, website=other.website))
+    assert "“Public Neighbour” is already in the directory with this web address." in response.content.decode()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.forms import ClaimForm, NominationCommunityForm, NominationOperatorForm, NominationSuitabilityForm
 from directory.forum_details import details_from_form
 from directory.models import ForumPage
-from directory.nominations import DuplicateEntry, find_existing_entry, submit_claim, submit_nomination
+from directory.nominations import DuplicateEntry, find_existing_entry, is_listed, submit_claim, submit_nomination
 from directory.views.protection import private_page, public_form, refuse_as_spam
 
 SESSION_KEY = "directory_nomination"
@@ -113,10 +113,12 @@ def render_step(request, page, step, form):
 
 
 def render_duplicate(request, page, forum):
+    """The address is already an entry's: named, with links, only if it is listed; else only said to exist."""
+    listed = is_listed(forum)
     context = {
         "page": page,
-        "forum": forum,
-        "claim_url": localised_url(page) + f"claim/{forum.pk}/",
+        "forum": forum if listed else None,
+        "claim_url": localised_url(page) + f"claim/{forum.pk}/" if listed else "",
         "nominate_url": localised_url(page),
     }
     return TemplateResponse(request, "directory/nomination_duplicate.html", context)
