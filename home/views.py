@@ -4,11 +4,14 @@ from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Site
 from wagtail.views import serve as wagtail_serve
+
+from home.templatetags.languages import on_site_path
 
 
 @never_cache
@@ -39,9 +42,9 @@ def robots_txt(request):
 
 def without_default_language_prefix(request, path):
     """Send /en/… to /…: English has no language prefix, and one address per page keeps links right."""
-    query = request.META.get("QUERY_STRING", "")
-    # Never "//host" or "/\host": browsers read those as another site.
-    return redirect("/" + path.lstrip("/\\") + (f"?{query}" if query else ""), permanent=True)
+    query = iri_to_uri(request.META.get("QUERY_STRING", ""))
+    # Never "//host", "/\host" or "/<tab>/host": browsers read those as another site.
+    return redirect(on_site_path(path) + (f"?{query}" if query else ""), permanent=True)
 
 
 def route_in_other_languages(request, path):

@@ -8,6 +8,7 @@ swapped address to it.
 
 from django import template
 from django.conf import settings
+from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Locale
 
@@ -31,9 +32,19 @@ def path_without_language(path):
     return path
 
 
+def on_site_path(path):
+    """A decoded path (as in ``request.path``) as a link that always stays on this site.
+
+    Escaped as in a URI (backslashes, spaces and control characters percent-encoded, so a browser
+    cannot drop or reinterpret them), with one leading slash: ``//evil.example/`` or
+    ``/\\evil.example/`` would be read as another site.
+    """
+    return "/" + escape_uri_path(path).lstrip("/")
+
+
 def path_in_language(path, language):
-    """The address of ``path`` in ``language`` (English has no prefix)."""
-    neutral = path_without_language(path)
+    """The address of ``path`` in ``language`` (English has no prefix), always on this site."""
+    neutral = on_site_path(path_without_language(path))
     return neutral if language == default_language() else f"/{language}{neutral}"
 
 
@@ -46,7 +57,7 @@ def language_versions(context):
     request = context.get("request")
     if request is None:
         return []
-    query = request.META.get("QUERY_STRING", "")
+    query = iri_to_uri(request.META.get("QUERY_STRING", ""))
     current = active_language()
     versions = []
     for code, _name in settings.LANGUAGES:

@@ -1,9 +1,13 @@
 """English at /, Welsh at /cy/: the language switcher, hreflang alternates, <html lang>, and Welsh
 addresses of pages not yet translated (English content with a Welsh notice, never a 404)."""
 
+import html as html_module
 import re
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from wagtail.models import Locale
 
 from directory.tests.factories import ForumPageFactory
@@ -165,10 +169,71 @@ def test_an_english_prefix_redirects_to_the_unprefixed_address(client, db):
 
 def test_the_english_prefix_redirect_stays_on_this_site(client, db):
     """/en//evil.example must not send visitors to another site (an open redirect)."""
-    for path in ("/en//evil.example/", "/en/\\evil.example/"):
+    for path in ("/en//evil.example/", "/en/\\evil.example/", "/en/%09/evil.example/", "/en/%5C%09/evil.example/"):
         response = client.get(path)
         assert response.status_code == 301
-        assert response["Location"].startswith("/") and not response["Location"].startswith(("//", "/\\"))
+        assert stays_on_site(response["Location"]), response["Location"]
+
+
+# An on-site link: "/" alone or "/" then anything but another slash or a backslash, and nothing a
+# browser would drop or reinterpret (whitespace, control characters, backslashes) anywhere in it.
+ON_SITE = re.compile(r"/(?:[^/\\\x00-\x20\x7f][^\\\x00-\x20\x7f]*)?")
+PATH_PIECES = [
+    "/", "//", "\\", "%2F", "%2f", "%5C", "%5c", "%09", "%0A", "%0D", "%0B", "%0C", "%00", "%7F", "%C2%A0",
+    " ", "%20", "evil.example", "@evil.example", "http:", "https://evil.example", "javascript:alert(1)",
+    "%E2%80%AE", "..", ".", "cy", "en", "directory", "%3F", "%23", "%25", "%252F", "?q=", "&a=%0A",
+]  # fmt: skip
+odd_paths = st.builds(
+    lambda prefix, pieces: prefix + "".join(pieces),
+    st.sampled_from(["/cy/", "/cy", "/", "/en/", "/cy/directory/"]),
+    st.lists(
+        st.one_of(st.sampled_from(PATH_PIECES), st.text(st.characters(exclude_categories=("Cs",)), max_size=12)),
+        max_size=8,
+    ),
+)
+
+
+def stays_on_site(href):
+    return ON_SITE.fullmatch(html_module.unescape(href)) is not None
+
+
+@pytest.mark.parametrize(
+    "path", ["/cy//evil.example/", "/cy/%2F%2Fevil.example/", "/cy/%5Cevil.example/", "/cy/%09/evil.example/"]
+)
+def test_the_switcher_on_a_not_found_page_links_to_this_site(client, site_tree, path):
+    """The "English" link on a Welsh 404 must never lead to another site (an open redirect).
+
+    If this fails, a link such as /cy//evil.example/ shows a trusted page whose "English" link goes to evil.example.
+    """
+    response = client.get(path)
+    assert response.status_code == 404
+    hrefs = re.findall(r'href="([^"]*)"', switcher(response.content.decode()))
+    assert hrefs and all(stays_on_site(href) for href in hrefs), hrefs
+
+
+@hypothesis_settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(path=odd_paths)
+def test_every_language_link_stays_on_this_site_whatever_the_address(client, site_tree, path):
+    """For any address, the switcher's links, the hreflang alternates and the /en/ redirect stay on this site.
+
+    If this fails, some crafted address (doubled slashes, backslashes, encoded tabs or newlines) turns a
+    link on our page into a link to another site.
+    """
+    response = client.get(path)
+    assert response.status_code < 500, path
+    if response.has_header("Location"):
+        assert stays_on_site(response["Location"]), (path, response["Location"])
+    page = response.content.decode()
+    if 'class="app-language-switcher"' in page:
+        hrefs = re.findall(r'href="([^"]*)"', switcher(page))
+        assert all(stays_on_site(href) for href in hrefs), (path, hrefs)
+    for href in alternates(page).values():
+        assert href.startswith("http://testserver/") and stays_on_site(href[len("http://testserver") :]), (path, href)
 
 
 def test_the_service_name_is_in_welsh_on_the_welsh_site(client, welsh_site):
