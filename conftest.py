@@ -13,6 +13,14 @@ def default_language_after_each_test():
 
 
 @pytest.fixture(autouse=True)
+def fresh_rate_limit_counters():
+    """Each test starts with no rate-limit counts: the test client's one address posts in many tests."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_facet_indexes():
     """Each test starts with an empty database, so no listing may reuse an index built in another test."""
     from directory.facet_index import forget_indexes

@@ -19,6 +19,7 @@ from search import views as search_views
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
+    path("readyz", home_views.readyz, name="readyz"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     # Before Wagtail's admin: its approve / request changes view, saying when another editor decided first.

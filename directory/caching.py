@@ -17,6 +17,7 @@ Code that changes live content without publishing (``.update()``, ``bulk_update`
 """
 
 import functools
+import threading
 import time
 import uuid
 
@@ -24,6 +25,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
+
+from home.resilient_cache import CacheUnavailable
 
 GENERATION_KEY = "page-cache:generation"
 
@@ -52,13 +55,28 @@ def current_generation(cache=None):
     return generation
 
 
+# A bump this process could not make because the cache was out: made as soon as it answers again,
+# so pages cached before a change made during the outage are not served once the cache is back.
+_missed_bump = threading.Event()
+
+
 def bump_generation():
     """Move the counter on, so every page cached before now is no longer served."""
     cache = page_cache()
     try:
         cache.incr(GENERATION_KEY)
+    except CacheUnavailable:
+        _missed_bump.set()
+        return
     except ValueError:  # no counter yet (or it was evicted): any fresh value is newer than the old ones
         cache.add(GENERATION_KEY, fresh_generation(), timeout=None)
+    _missed_bump.clear()
+
+
+def settle_missed_bump():
+    """Make a bump missed during a cache outage (cheap when there is none)."""
+    if _missed_bump.is_set():
+        bump_generation()
 
 
 # The change log keeps this many recent rows; older ones are deleted as new ones are written.

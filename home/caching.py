@@ -15,7 +15,8 @@ kept only when it is the same for everyone:
 Entries are keyed on scheme, host (so each Wagtail Site), language, and the full path with its
 query string, and stamped with the generation of ``directory.caching``: a publish anywhere
 moves the generation on, so the next request renders afresh. The stamp and the page are read
-in one cache round trip.
+in one cache round trip. With the cache out (home/resilient_cache.py) every request is a miss and
+nothing is stored; a publish made meanwhile moves the generation on when the cache is back.
 
 Headers: public pages get ``Cache-Control: public, max-age, s-maxage, stale-while-revalidate``
 (values in settings) so a CDN may keep them too; everything personal (admin, previews, private
@@ -34,7 +35,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_path
 
-from directory.caching import GENERATION_KEY, current_generation, page_cache
+from directory.caching import GENERATION_KEY, current_generation, page_cache, settle_missed_bump
 
 PRIVATE_CACHE_CONTROL = "private, no-store"
 CACHED_HEADER = "X-Page-Cache"
@@ -172,6 +173,7 @@ class PageCacheMiddleware:
         generation = None
         if key:
             cache = page_cache()
+            settle_missed_bump()
             found = cache.get_many([GENERATION_KEY, key])
             generation = found.get(GENERATION_KEY)
             entry = found.get(key)

@@ -1,6 +1,8 @@
-"""Site-wide views: health check, robots.txt, and Wagtail's page view with a fallback between languages."""
+"""Site-wide views: health and readiness checks, robots.txt, and Wagtail's page view with a fallback
+between languages."""
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -11,20 +13,52 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Site
 from wagtail.views import serve as wagtail_serve
 
+from home.resilient_cache import is_reachable
 from home.templatetags.languages import on_site_path
+
+
+def database_status():
+    """"ok", or the class name of the error querying the database raised (never its details)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any database failure means unhealthy
+        return error.__class__.__name__
+    return "ok"
 
 
 @never_cache
 @require_GET
 def healthz(request):
     """Tell a load balancer whether this container can reach its database."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as error:  # any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": str(error.__class__.__name__)}, status=503)
+    database = database_status()
+    if database != "ok":
+        return JsonResponse({"status": "error", "database": database}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness: the database and the two caches, each reported; 503 only without the database.
+
+    Without Redis every page and form still works (uncached, limits counted per process), so an
+    unreachable cache is "degraded" with a 200: taking every container out of service because the
+    one shared Redis is down would turn a slower site into no site.
+    """
+    report = {
+        "database": database_status(),
+        "cache": "ok" if is_reachable(caches["default"]) else "unavailable",
+        "rate_limit_cache": "ok" if is_reachable(caches[settings.RATELIMIT_USE_CACHE]) else "unavailable",
+    }
+    if report["database"] != "ok":
+        status = "error"
+    elif "unavailable" in report.values():
+        status = "degraded"
+    else:
+        status = "ok"
+    return JsonResponse({"status": status, **report}, status=503 if status == "error" else 200)
 
 
 @require_GET

@@ -131,24 +131,49 @@ if DATABASE_IS_POSTGRES:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (shared by every web container), local memory otherwise.
+# Caches: Redis when REDIS_URL is set (shared by every web container), local memory otherwise.
+# "default" holds the page cache and Wagtail's own entries; "ratelimit" holds the public forms'
+# per-address counters, in a Redis of their own (RATELIMIT_REDIS_URL) that never evicts keys, so a
+# flood of page-cache entries cannot push the counters out (docs/deployment.md). Both survive an
+# unreachable Redis (home/resilient_cache.py): pages are served uncached, counters are kept in
+# each process's memory until Redis is back.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "psd"),
-            "TIMEOUT": 300,
-        }
+RATELIMIT_REDIS_URL = os.environ.get("RATELIMIT_REDIS_URL", "") or REDIS_URL
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "psd")
+REDIS_OPTIONS = {
+    "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5")),
+    "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "1")),
+    "RETRY_AFTER": float(os.environ.get("REDIS_RETRY_AFTER", "5")),
+}
+
+
+def redis_cache(url, **options):
+    return {
+        "BACKEND": "home.resilient_cache.ResilientRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "TIMEOUT": 300,
+        "OPTIONS": {**REDIS_OPTIONS, **options},
     }
-else:
-    CACHES = {
-        "default": {
+
+
+CACHES = {
+    "default": (
+        redis_cache(REDIS_URL)
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "peer-support-directory"}
+    ),
+    "ratelimit": (
+        redis_cache(RATELIMIT_REDIS_URL, LOCAL_FALLBACK=True)
+        if RATELIMIT_REDIS_URL
+        else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "peer-support-directory",
+            "LOCATION": "rate-limits",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
-    }
+    ),
+}
+RATELIMIT_USE_CACHE = "ratelimit"
 
 # Whole-page cache for anonymous visitors (home/caching.py), emptied by every publish
 # (directory/caching.py). On by default only with Redis: a per-process cache would let one web
@@ -156,9 +181,9 @@ else:
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-# Never cached anywhere, and sent with "Cache-Control: private, no-store" (the health check
-# must reach the database every time, and skips the cache look-up).
-PAGE_CACHE_PRIVATE_PATHS = [r"^/admin/", r"^/documents/", r"^/(?:cy/)?listing/", r"^/healthz$"]
+# Never cached anywhere, and sent with "Cache-Control: private, no-store" (the health checks
+# must reach the database every time, and skip the cache look-up).
+PAGE_CACHE_PRIVATE_PATHS = [r"^/admin/", r"^/documents/", r"^/(?:cy/)?listing/", r"^/healthz$", r"^/readyz$"]
 # Cache-Control of public pages: browsers keep them PUBLIC_CACHE_MAX_AGE seconds, a CDN
 # PUBLIC_CACHE_S_MAXAGE (a publish reaches CDN visitors within that time).
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE", "60"))
@@ -258,7 +283,7 @@ DIRECTORY_LINK_CHECK_HISTORY_DAYS = int(os.environ.get("DIRECTORY_LINK_CHECK_HIS
 DIRECTORY_COVERAGE_MIN_COMMUNITIES = int(os.environ.get("DIRECTORY_COVERAGE_MIN_COMMUNITIES", "3"))
 
 # Public forms (nominate, claim, suggest, report): per-address limits counted by django-ratelimit
-# in the default cache (Redis in production), a body size limit, a minimum time to fill a form,
+# in the "ratelimit" cache (Redis in production), a body size limit, a minimum time to fill a form,
 # and how many proxies in front of the app append to X-Forwarded-For. See directory/views/protection.py.
 NOMINATION_RATE_LIMIT = os.environ.get("NOMINATION_RATE_LIMIT", "5/h")
 CONTRIBUTION_RATE_LIMIT = os.environ.get("CONTRIBUTION_RATE_LIMIT", "20/h")

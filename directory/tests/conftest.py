@@ -2,17 +2,19 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from directory.site_tree import EDITORS_GROUP
 
 
 @pytest.fixture
 def fresh_rate_limits():
-    """Rate-limit counters live in the cache; a test using this starts and ends with none."""
+    """Rate-limit counters live in their cache; a test using this starts and ends with none (and no cached pages)."""
     cache.clear()
+    caches["ratelimit"].clear()
     yield
     cache.clear()
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Floods: one address sending a thousand nominations, suggestions or problem reports.
 
 The per-address limits (``NOMINATION_RATE_LIMIT``, ``CONTRIBUTION_RATE_LIMIT`` and
-``PUBLIC_FORM_RATE_LIMIT``, counted by directory/views/protection.py in the default cache) must
+``PUBLIC_FORM_RATE_LIMIT``, counted by directory/views/protection.py in the "ratelimit" cache) must
 hold: no more than the configured number is stored, every other attempt gets the friendly 429
 page, the refusal happens before any work is done, and other people are not affected.
 """
@@ -31,11 +31,13 @@ def rate_limit_cache(request, settings):
         if not redis_available():
             pytest.skip("needs Redis on 127.0.0.1:6379")
         settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            **settings.CACHES,
+            "ratelimit": {
+                "BACKEND": "home.resilient_cache.ResilientRedisCache",
                 "LOCATION": "redis://127.0.0.1:6379/15",
                 "KEY_PREFIX": f"flood-{uuid.uuid4().hex}",
-            }
+                "OPTIONS": {"LOCAL_FALLBACK": True},
+            },
         }
     return request.param
 

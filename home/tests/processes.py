@@ -2,6 +2,7 @@
 test controls: settings are read once at import, so only a fresh interpreter shows what a
 given set of environment variables really produces."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -57,3 +58,49 @@ def run_manage(*arguments, **variables):
     )
     assert finished.returncode == 0, f"manage.py {' '.join(arguments)} failed:\n{finished.stdout}\n{finished.stderr}"
     return finished
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on (free when asked)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def redis_server(*options):
+    """A throwaway redis-server on a free loopback port, with no persistence: yields its URL.
+
+    Skips the test when Debian's redis-server is not installed. Stopped (and its data gone) on exit.
+    """
+    import shutil
+    import time
+
+    import pytest
+    import redis
+
+    executable = shutil.which("redis-server")
+    if executable is None:
+        pytest.skip("needs redis-server (apt-get install redis-server)")
+    port = free_port()
+    server = subprocess.Popen(
+        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(url, socket_timeout=1).ping()
+                break
+            except redis.ConnectionError:
+                assert server.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
