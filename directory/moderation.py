@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.emails import email_language, entry_url, queue_templated_email
 from directory.models import ForumPage, Nomination
-from directory.nominations import ACTIVE_STATUSES, record_status
+from directory.nominations import ACTIVE_STATUSES, record_status, revoke_links_of_former_contacts
 
 
 def forum_under_review(workflow_state):
@@ -28,7 +28,9 @@ def forum_under_review(workflow_state):
 
 def nominations_waiting_on(forum):
     """The operator nominations (not claims) waiting for the editors' decision on this entry."""
-    return list(Nomination.objects.filter(forum=forum, kind=Nomination.Kind.NEW, status__in=ACTIVE_STATUSES))
+    waiting = Nomination.objects.filter(forum=forum, kind=Nomination.Kind.NEW, status__in=ACTIVE_STATUSES)
+    # Someone whose link was stopped no longer manages the entry: they are not told about it.
+    return list(waiting.filter(token_revoked_at__isnull=True))
 
 
 def editor_comment(workflow_state):
@@ -73,6 +75,12 @@ def on_workflow_rejected(sender, instance, user=None, **kwargs):
         _("Changes needed to your entry: %(title)s"),
         "changes_requested",
     )
+
+
+def on_forum_published(sender, instance, **kwargs):
+    """A published entry whose contact changed stops the private links of its former contacts."""
+    if instance.alias_of_id is None:
+        revoke_links_of_former_contacts(instance)
 
 
 def defer_wagtail_notification(event):
@@ -130,6 +138,7 @@ def connect_signal_handlers():
 
     signals.workflow_approved.connect(on_workflow_approved, dispatch_uid="directory.nomination_approved")
     signals.workflow_rejected.connect(on_workflow_rejected, dispatch_uid="directory.nomination_changes_requested")
+    signals.page_published.connect(on_forum_published, sender=ForumPage, dispatch_uid="directory.forum_contact_changed")
     # Take Wagtail's own notification receivers' places (same dispatch_uid), whichever app is ready first.
     for event, sender, dispatch_uid in (
         ("task_submitted", TaskState, "group_approval_task_submitted_email_notification"),

@@ -48,6 +48,10 @@ class AlreadyDecided(Exception):
     """Another editor decided on this nomination first (their decision stands)."""
 
 
+class LinkRevoked(Exception):
+    """A private link that once worked, stopped because someone else now manages the entry."""
+
+
 # Tokens and references
 
 
@@ -80,7 +84,8 @@ def nomination_for_token(token):
     """The nomination whose private link carries ``token``; a plain 404 for any wrong token.
 
     Only the hash is stored; the stored hash is compared in constant time. A claim's link works
-    only once an editor has approved the claim.
+    only once an editor has approved the claim. ``LinkRevoked`` for a link stopped when the
+    entry's ownership changed (``revoke_other_links``).
     """
     if not TOKEN_PATTERN.fullmatch(token or ""):
         raise Http404
@@ -90,6 +95,8 @@ def nomination_for_token(token):
         raise Http404
     if nomination.kind == Nomination.Kind.CLAIM and nomination.status != Nomination.Status.APPROVED:
         raise Http404
+    if nomination.token_revoked_at is not None:
+        raise LinkRevoked
     return nomination
 
 
@@ -98,16 +105,46 @@ def rotate_operator_token(nomination):
     token = new_token()
     nomination.token_hash = hash_token(token)
     nomination.token_created_at = timezone.now()
-    nomination.save(update_fields=["token_hash", "token_created_at", "updated_at"])
+    nomination.token_revoked_at = None
+    nomination.save(update_fields=["token_hash", "token_created_at", "token_revoked_at", "updated_at"])
     return token
 
 
+def revoke_other_links(forum, keep=None):
+    """Stop every private link to ``forum`` but ``keep``'s: someone else manages the entry now.
+
+    The old links answer "this link no longer works" (never a page with the new contact's
+    details). Returns how many links were stopped.
+    """
+    links = Nomination.objects.filter(forum=forum, token_revoked_at__isnull=True)
+    if keep is not None:
+        links = links.exclude(pk=keep.pk)
+    return links.update(token_revoked_at=timezone.now(), updated_at=timezone.now())
+
+
+def revoke_links_of_former_contacts(forum):
+    """After a publish: stop the links of people who are no longer the entry's contact.
+
+    An editor who changes the entry's contact email hands the entry to someone else; the old
+    contact's link must not keep working. Claims still waiting for an editor have no working link.
+    """
+    current = (forum.contact_email or "").strip().lower()
+    links = Nomination.objects.filter(forum=forum, token_revoked_at__isnull=True).exclude(
+        kind=Nomination.Kind.CLAIM, status__in=ACTIVE_STATUSES
+    )
+    former = [link.pk for link in links if link.contact_email.strip().lower() != current]
+    if former:
+        Nomination.objects.filter(pk__in=former).update(token_revoked_at=timezone.now(), updated_at=timezone.now())
+    return len(former)
+
+
 def current_operator_nomination(forum):
-    """The operator's nomination for a community (the newest approved or active one), or None."""
+    """The operator's nomination for a community (the newest approved or active one with a working link), or None."""
     return (
         Nomination.objects.filter(forum=forum)
         .exclude(status__in=(Nomination.Status.REJECTED, Nomination.Status.WITHDRAWN))
         .exclude(kind=Nomination.Kind.CLAIM, status__in=ACTIVE_STATUSES)
+        .filter(token_revoked_at__isnull=True)
         .order_by("-submitted_at")
         .first()
     )
@@ -285,6 +322,11 @@ def submit_operator_update(nomination, details, contact=None):
     if contact:
         draft.contact_name = contact.get("contact_name", draft.contact_name)
         draft.contact_email = contact.get("contact_email", draft.contact_email)
+        # The link's holder changed their own details: their link follows them (see
+        # ``revoke_links_of_former_contacts``) and our emails reach them at the new address.
+        nomination.contact_name = draft.contact_name
+        nomination.contact_email = draft.contact_email
+        nomination.save(update_fields=["contact_name", "contact_email", "updated_at"])
     revision = draft.save_revision(log_action=True)
     send_for_moderation(forum)
     record_status(nomination, Nomination.Status.PENDING, editor_comment="")
@@ -382,9 +424,13 @@ def submit_claim(forum, contact):
 
 @transaction.atomic
 def approve_claim(claim, editor):
-    """Approve a claim: the claimant becomes the entry's contact and is emailed a private link."""
+    """Approve a claim: the claimant becomes the entry's contact and is emailed a private link.
+
+    Every other private link to the entry stops working: the entry is the claimant's now.
+    """
     token = rotate_operator_token(claim)
     forum = claim.forum
+    revoke_other_links(forum, keep=claim)
     had_pending_changes = forum.has_unpublished_changes
     draft = forum.get_latest_revision_as_object()
     draft.contact_name = claim.contact_name

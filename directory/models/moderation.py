@@ -23,7 +23,8 @@ def person_language_field():
 class Nomination(models.Model):
     """An operator's request to list a community (or to claim an existing entry).
 
-    The operator's private link carries a random token; only its SHA-256 hash is stored.
+    The operator's private link carries a random token; only its SHA-256 hash is stored. The link
+    stops working (``token_revoked_at``) when the entry's ownership passes to someone else.
     """
 
     class Kind(models.TextChoices):
@@ -54,6 +55,8 @@ class Nomination(models.Model):
     language = person_language_field()
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_created_at = models.DateTimeField(auto_now_add=True)
+    # Set when someone else became the entry's contact: the link then answers "no longer works".
+    token_revoked_at = models.DateTimeField(_("private link stopped"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     editor_comment = models.TextField(_("editor's comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)

@@ -136,3 +136,121 @@ def test_a_duplicate_address_of_a_listed_entry_names_it(client, listed, director
     other = ForumPageFactory(parent=directory_index, title="Public Neighbour", website="https://neighbour.example.org")
     response = client.post(f"/listing/{token}/update/", update_form_data(client, token, website=other.website))
     assert "“Public Neighbour” is already in the directory with this web address." in response.content.decode()
+
+
+# Ownership changes: old private links stop, and no page shows one person's details to another.
+
+CLAIMANT = {"contact_name": "Claire Claimant", "contact_email": "claire@claimant.example"}
+ORIGINAL = (SAMPLE_CONTACT["contact_name"], SAMPLE_CONTACT["contact_email"])
+
+
+def approved_claim(forum, editor):
+    claim = nominations.submit_claim(forum, {**CLAIMANT, "message": "I run it now."})
+    return claim, nominations.approve_claim(claim, editor)
+
+
+def assert_link_no_longer_works(client, token, *private):
+    """Every page of a stopped link answers 410 "no longer works" and names nobody."""
+    for method, path, data in (
+        ("get", "", None),
+        ("post", "", {"action": "confirm"}),
+        ("get", "update/", None),
+        ("post", "update/", {"title": "Taken over"}),
+        ("get", "remove/", None),
+        ("post", "remove/", {"reason": "Go away"}),
+    ):
+        response = getattr(client, method)(f"/listing/{token}/{path}", data)
+        text = response.content.decode()
+        assert response.status_code == 410, (method, path)
+        assert "This link no longer works" in text and "govuk-template" in text
+        assert response["Cache-Control"] == "private, no-store"
+        for detail in private:
+            assert detail not in text, (method, path, detail)
+
+
+def test_approving_a_claim_stops_the_nominators_link(client, listed, editor):
+    """Once a claim is approved, the original nominator's link answers "This link no longer works"
+    (410) on every page, in English and Welsh, and shows neither person's contact details; the
+    claimant's new link works and shows only the claimant's own details.
+
+    If this fails, the former operator keeps control of the entry and reads the new operator's
+    name and email address on their old private page.
+    """
+    nomination, old_token = listed
+    _claim, new_token = approved_claim(nomination.forum, editor)
+    assert_link_no_longer_works(client, old_token, *CLAIMANT.values(), *ORIGINAL)
+    welsh = client.get(f"/cy/listing/{old_token}/")
+    assert welsh.status_code == 410 and "Nid yw'r ddolen hon yn gweithio mwyach" in welsh.content.decode()
+    assert client.get(f"/listing/{new_token}/").status_code == 200
+    form_page = client.get(f"/listing/{new_token}/update/").content.decode()
+    assert CLAIMANT["contact_email"] in form_page
+    for detail in ORIGINAL:
+        assert detail not in form_page
+
+
+def test_a_claim_approved_while_changes_wait_still_stops_the_old_link(client, listed, editor):
+    """A claim approved while the old operator's changes wait for review (nothing published) stops
+    their link all the same.
+
+    If this fails, the previous operator keeps a working link whenever a review is in progress.
+    """
+    nomination, old_token = listed
+    nominations.submit_operator_update(nomination, {"summary": "Waiting for an editor."})
+    approved_claim(ForumPage.objects.get(pk=nomination.forum_id), editor)
+    assert_link_no_longer_works(client, old_token, *CLAIMANT.values())
+
+
+def test_a_second_approved_claim_stops_the_first_claimants_link(client, listed, editor):
+    """When the entry is claimed again, the earlier claimant's link stops too.
+
+    If this fails, every past claimant keeps a working link and sees the newest one's details.
+    """
+    nomination, _token = listed
+    _first, first_token = approved_claim(nomination.forum, editor)
+    second = nominations.submit_claim(
+        ForumPage.objects.get(pk=nomination.forum_id),
+        {"contact_name": "Sam Second", "contact_email": "sam@second.example", "message": ""},
+    )
+    nominations.approve_claim(second, editor)
+    assert_link_no_longer_works(client, first_token, "Sam Second", "sam@second.example")
+
+
+def test_an_editor_giving_the_entry_another_contact_stops_the_old_link(client, listed, editor):
+    """An editor who changes the entry's contact email and publishes hands it over: the old link stops.
+
+    If this fails, a former operator the editors replaced keeps editing the entry and sees the new
+    contact's details.
+    """
+    nomination, token = listed
+    forum = ForumPage.objects.get(pk=nomination.forum_id)
+    forum.contact_name, forum.contact_email = "New Person", "new.person@example.org"
+    forum.save_revision(user=editor).publish(user=editor)
+    assert_link_no_longer_works(client, token, "New Person", "new.person@example.org")
+    assert nominations.current_operator_nomination(forum) is None, "no reminder rotates a stopped link back"
+
+
+def test_an_operator_changing_their_own_email_keeps_their_link(client, listed, editor):
+    """An operator who corrects their own contact email keeps a working link once the change is approved.
+
+    If this fails, operators lock themselves out by updating their email address.
+    """
+    nomination, token = listed
+    data = update_form_data(client, token, contact_email="pat.new@example.org")
+    assert client.post(f"/listing/{token}/update/", data).status_code == 302
+    approve(ForumPage.objects.get(pk=nomination.forum_id), editor)
+    assert client.get(f"/listing/{token}/").status_code == 200
+    assert "pat.new@example.org" in client.get(f"/listing/{token}/update/").content.decode()
+
+
+def test_the_update_form_shows_the_link_holders_own_details_only(client, listed, editor):
+    """A contact change an editor has saved but not yet published never appears on the old holder's page.
+
+    If this fails, the operator's private page shows someone else's name and email address.
+    """
+    nomination, token = listed
+    forum = ForumPage.objects.get(pk=nomination.forum_id)
+    forum.contact_name, forum.contact_email = "Nina Newcomer", "nina@newcomer.example"
+    forum.save_revision(user=editor)
+    for path in ("", "update/", "remove/"):
+        text = client.get(f"/listing/{token}/{path}").content.decode()
+        assert "Nina Newcomer" not in text and "nina@newcomer.example" not in text, path

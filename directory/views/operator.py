@@ -1,8 +1,12 @@
 """The operator's private page at /listing/<token>/: status, history, corrections, removal.
 
-The token in the address is the only key; a wrong one is a plain 404. Every response is
-private: not cached, not indexed, and no referrer leaks the address to other sites.
+The token in the address is the only key; a wrong one is a plain 404, and one stopped because
+someone else now manages the entry is a 410 "This link no longer works" that says nothing about
+the entry. A page shows only the link holder's own contact details. Every response is private:
+not cached, not indexed, and no referrer leaks the address to other sites.
 """
+
+from functools import wraps
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -14,6 +18,7 @@ from directory.forms import OperatorUpdateForm, RemovalRequestForm, duplicate_en
 from directory.forum_details import details_from_form, details_from_forum
 from directory.history import public_history
 from directory.nominations import (
+    LinkRevoked,
     confirm_still_accurate,
     find_existing_entry,
     nomination_for_token,
@@ -33,9 +38,23 @@ def can_change(nomination):
     return nomination.forum is not None and nomination.status in CAN_CHANGE
 
 
+def stopped_links_gone(view):
+    """A stopped private link (``LinkRevoked``) answers 410 "This link no longer works", on every page."""
+
+    @wraps(view)
+    def wrapped(request, token, *args, **kwargs):
+        try:
+            return view(request, token, *args, **kwargs)
+        except LinkRevoked:
+            return TemplateResponse(request, "directory/operator_link_revoked.html", {}, status=410)
+
+    return wrapped
+
+
 @private_page
 @require_http_methods(["GET", "POST"])
 @public_form("operator", "CONTRIBUTION_RATE_LIMIT")
+@stopped_links_gone
 def listing(request, token):
     """The operator's page: where the entry stands; "still accurate" is a one-button form."""
     nomination = nomination_for_token(token)
@@ -59,6 +78,7 @@ def listing(request, token):
 @private_page
 @require_http_methods(["GET", "POST"])
 @public_form("operator", "CONTRIBUTION_RATE_LIMIT")
+@stopped_links_gone
 def update(request, token):
     """The operator corrects their entry; the change waits for an editor, the live entry stays as it is."""
     nomination = nomination_for_token(token)
@@ -77,7 +97,8 @@ def update(request, token):
                 return HttpResponseRedirect(listing_url(token) + "?updated=1")
     else:
         initial = initial_from_details(details_from_forum(draft))
-        initial.update(contact_name=draft.contact_name, contact_email=draft.contact_email)
+        # The holder's own details, never the entry's (which an editor may have given someone else).
+        initial.update(contact_name=nomination.contact_name, contact_email=nomination.contact_email)
         form = OperatorUpdateForm(initial=initial)
     context = {"nomination": nomination, "forum": nomination.forum, "form": form, "token": token}
     return TemplateResponse(request, "directory/operator_update.html", context)
@@ -86,6 +107,7 @@ def update(request, token):
 @private_page
 @require_http_methods(["GET", "POST"])
 @public_form("operator", "CONTRIBUTION_RATE_LIMIT")
+@stopped_links_gone
 def removal(request, token):
     """The operator asks for the entry to be removed (at once if never published, else by an editor)."""
     nomination = nomination_for_token(token)
