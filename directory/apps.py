@@ -13,6 +13,10 @@ class DirectoryConfig(AppConfig):
 
         connect_signal_handlers()
 
+        from directory.editor_alerts import connect_editor_alerts
+
+        connect_editor_alerts()
+
         from directory.translation import keep_live_content_until_published
 
         keep_live_content_until_published()

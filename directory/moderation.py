@@ -83,6 +83,15 @@ def on_forum_published(sender, instance, **kwargs):
         revoke_links_of_former_contacts(instance)
 
 
+STARTED_BY_THE_PUBLIC_EVENTS = ("task_submitted", "workflow_submitted")
+
+
+def started_by_the_public(state):
+    """Whether a review (a WorkflowState, or a TaskState in one) was started by a public form, not an editor."""
+    workflow_state = getattr(state, "workflow_state", state)
+    return workflow_state.requested_by_id is None
+
+
 def defer_wagtail_notification(event):
     """A receiver that sends Wagtail's notification from the task queue once the change is committed.
 
@@ -92,6 +101,9 @@ def defer_wagtail_notification(event):
 
     def receiver(sender, instance, user=None, **kwargs):
         from directory.tasks import send_wagtail_notification
+
+        if event in STARTED_BY_THE_PUBLIC_EVENTS and started_by_the_public(instance):
+            return  # directory.editor_alerts tells the editors about nominations, once
 
         user_id = getattr(user, "pk", None)
         transaction.on_commit(lambda: send_wagtail_notification.enqueue(event, instance.pk, user_id), robust=True)

@@ -33,6 +33,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from directory.admin.review import review_context, waiting_nominations
 from directory.emails import redact_private_links, retry_failed_email
 from directory.forms import DecisionReasonForm, ResolutionForm
 from directory.models import EditSuggestion, Nomination, OutboundEmail, ProblemReport
@@ -238,14 +239,16 @@ class RetryEmailView(DecisionView):
 
 
 class ModerationInspectView(generic.InspectView):
-    """A record's page with the viewset's decision buttons in the header."""
+    """A record's page: the decision buttons in the header and, for a record about an entry, the review panel."""
 
+    template_name = "directory/admin/moderation_inspect.html"
     decisions = []
     url_namespace = None
+    index_label = None
 
     @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
+    def header_buttons(self):
+        buttons = []
         for priority, (name, label, view_class) in enumerate(self.decisions, start=1):
             instance = view_class(model=self.model)
             if instance.can_act(self.object):
@@ -256,6 +259,28 @@ class ModerationInspectView(generic.InspectView):
             url = reverse("wagtailadmin_pages:edit", args=[self.object.forum_id])
             buttons.append(HeaderButton(_("Open the entry"), url=url, priority=0))
         return buttons
+
+    @cached_property
+    def header_more_buttons(self):
+        return []
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        if self.index_label and len(items) > len(self.breadcrumbs_items):
+            items[len(self.breadcrumbs_items)] = {**items[len(self.breadcrumbs_items)], "label": self.index_label}
+        return items
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return "—" if value is None or value == "" else value
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        forum = getattr(self.object, "forum", None)
+        if forum is not None:
+            nominations = [self.object] if isinstance(self.object, Nomination) else waiting_nominations(forum)
+            context["review"] = review_context(forum, self.request.user, nominations)
+        return context
 
 
 class ModerationViewSet(ModelViewSet):
@@ -274,10 +299,12 @@ class ModerationViewSet(ModelViewSet):
         queryset = self.model._default_manager.filter(**self.queryset_filter)
         if any(field.name == "forum" for field in self.model._meta.get_fields()):
             queryset = queryset.select_related("forum")  # the listings show the community: no query per row
-        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
+        return super().get_index_view_kwargs(queryset=queryset, page_title=self.menu_label, **kwargs)
 
     def get_inspect_view_kwargs(self, **kwargs):
-        return super().get_inspect_view_kwargs(decisions=self.decisions, url_namespace=self.url_namespace, **kwargs)
+        return super().get_inspect_view_kwargs(
+            decisions=self.decisions, url_namespace=self.url_namespace, index_label=self.menu_label, **kwargs
+        )
 
     def get_urlpatterns(self):
         urlpatterns = super().get_urlpatterns()

@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 
+from directory.admin.panels import ReviewPanel
 from home.routing import SpecificChildRouting
 
 from .choices import EngagementMode, EngagementPreference, FigureSource, ForumStatus, LinkStatus, OperatorKind
@@ -353,7 +354,7 @@ class ForumPage(RoutablePageMixin, Page):
 
     edit_handler = TabbedInterface(
         [
-            ObjectList(content_panels, heading=_("About")),
+            ObjectList([ReviewPanel(), *content_panels], heading=_("About")),
             ObjectList(audience_panels, heading=_("Audience and topics")),
             ObjectList(figure_panels, heading=_("Figures")),
             ObjectList(engagement_panels, heading=_("Engagement")),
