@@ -169,3 +169,42 @@ def test_a_refused_post_does_no_work(forum, settings):
     writes = [query["sql"] for query in queries if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
     assert writes == []
     assert ProblemReport.objects.count() == 1
+
+
+def test_a_flood_of_page_views_cannot_evict_the_rate_limit_counters(forum, settings):
+    """Anonymous page views fill the page cache's Redis until it evicts; the counters, in their own
+    no-eviction Redis as production configures them, survive and the limit still holds.
+
+    Two throwaway redis-servers on the loopback play the two in docker-compose.yml: the page cache
+    (``allkeys-lru``) and the counters (``noeviction``), each with a tiny ``maxmemory``. If this
+    fails, anyone can reset their own limit by requesting enough distinct pages to push their
+    counter out of an LRU cache, then post again.
+    """
+    import redis
+
+    from home.tests.processes import redis_server
+    from home.tests.test_resilient_cache import production_caches
+
+    with (
+        redis_server("--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru") as cache_url,
+        redis_server("--maxmemory", "2mb", "--maxmemory-policy", "noeviction") as limits_url,
+    ):
+        settings.CACHES, settings.RATELIMIT_USE_CACHE = production_caches(
+            REDIS_URL=cache_url, RATELIMIT_REDIS_URL=limits_url
+        )
+        settings.PAGE_CACHE_ENABLED = True
+        settings.CONTRIBUTION_RATE_LIMIT = "3/h"
+        flooder = Client(REMOTE_ADDR=FLOODER)
+        report = {"kind": "broken_link", "started": started_long_ago()}
+        assert [flooder.post(f"{forum.url}report/", report).status_code for _ in range(2)] == [200, 200]
+
+        page_cache = redis.Redis.from_url(cache_url)
+        visitor = Client(REMOTE_ADDR="192.0.2.99")
+        for number in range(600):
+            assert visitor.get(f"/search/?q=flood{number}").status_code == 200
+            if page_cache.info("stats")["evicted_keys"] >= 100:
+                break
+        assert page_cache.info("stats")["evicted_keys"] >= 100, "the flood did not fill the page cache"
+
+        assert [flooder.post(f"{forum.url}report/", report).status_code for _ in range(2)] == [200, 429]
+        assert ProblemReport.objects.count() == 3
