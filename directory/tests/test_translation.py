@@ -146,6 +146,29 @@ def test_an_editors_translation_waits_for_moderation(welsh_site, welsh, admin_us
     assert "Mae rhieni" in client.get(f"/cy/directory/{forum.slug}/").content.decode()
 
 
+@pytest.mark.parametrize("group", ["Directory editors", "Department editors"])
+def test_editors_can_send_a_page_for_translation(welsh_site, welsh, django_user_model, group):
+    """An editor's "Translate" action must open wagtail-localize's form and make the Welsh draft.
+
+    If this fails, editors are told they have no permission and no page can be translated but by a superuser.
+    """
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from directory.tests.nomination_helpers import signed_in
+
+    user = django_user_model.objects.create_user("translator", "translator@example.gov", "pw")
+    user.groups.add(Group.objects.get(name=group))
+    forum = ForumPageFactory(parent=welsh_site["directory"])
+    create_translation_aliases(forum)
+    client = signed_in(Client(), user)
+    url = reverse("wagtail_localize:submit_page_translation", args=[forum.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"locales": [welsh.pk]}).status_code == 302
+    welsh_forum = forum.get_translation(welsh)
+    assert welsh_forum.alias_of_id is None and welsh_forum.has_unpublished_changes
+
+
 def test_publish_translation_records_the_welsh_text_in_wagtail_localize(welsh_site, welsh):
     """Shipped Welsh content must be editable later in wagtail-localize's editor, not a detached copy."""
     from wagtail_localize.models import StringTranslation
