@@ -2,11 +2,12 @@
 
 Every cached public page is stamped with the generation that was current when it was rendered
 (see home.caching). Publishing, unpublishing, moving or deleting a page, changing a page's
-privacy, a vocabulary snippet, a topic, an engagement, the site settings or a site moves the
-generation on, so every cached page goes stale at once: a change shows on its own page, in the
-listing, on the home page and in search at the next request. One counter for the whole site is
-deliberately blunt: working out which listings and facet counts a forum appears in is harder
-than rendering them again, and publishes are rare next to reads.
+privacy, a vocabulary snippet, a topic a public page shows (not one only a nomination uses), an
+engagement, the site settings or a site moves the generation on, so every cached page goes stale
+at once: a change shows on its own page, in the listing, on the home page and in search at the
+next request. One counter for the whole site is deliberately blunt: working out which listings
+and facet counts a forum appears in is harder than rendering them again, and publishes are rare
+next to reads.
 
 The counter lives in the page cache (Redis in production, so every web process sees a bump).
 Each change is also written to the database (``PublicContentChange``) in the transaction that
@@ -24,7 +25,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from home.resilient_cache import CacheUnavailable
 
@@ -115,15 +116,38 @@ def public_content_changed(**kwargs):
 @functools.cache
 def watched_models():
     """Models other than pages whose rows change what public pages show (site settings included)."""
-    from taggit.models import Tag
     from wagtail.contrib.settings.registry import registry as settings_registry
     from wagtail.models import Locale, PageViewRestriction, Site
 
     from directory.models import Audience, CommunityType, Engagement, Region
 
+    # Topics (taggit tags) are watched apart: see _on_topic_saved.
     return frozenset(
-        {Audience, Region, CommunityType, Engagement, Tag, PageViewRestriction, Site, Locale, *settings_registry}
+        {Audience, Region, CommunityType, Engagement, PageViewRestriction, Site, Locale, *settings_registry}
     )
+
+
+def topic_is_public(tag):
+    """Whether a live, public community or public body shows this topic (delisted ones show theirs too)."""
+    from directory.models import DepartmentPage, ForumPage
+
+    return any(
+        model.objects.live().public().filter(tagged_items__tag=tag).exists() for model in (ForumPage, DepartmentPage)
+    )
+
+
+def _on_topic_saved(sender, instance, created=False, **kwargs):
+    # A new topic is on no public page yet: a nomination's new topics come with its draft, and
+    # reach the public (and the caches) when an editor publishes it. Renaming a topic public
+    # pages show changes them.
+    if not created and topic_is_public(instance):
+        public_content_changed()
+
+
+def _on_topic_deleting(sender, instance, **kwargs):
+    # Before the delete takes the topic's links with it.
+    if topic_is_public(instance):
+        public_content_changed()
 
 
 def _on_row_changed(sender, created=False, **kwargs):
@@ -182,3 +206,7 @@ def connect_cache_invalidation():
     post_save.connect(_on_row_changed, dispatch_uid="page_cache.row_saved")
     post_save.connect(_on_page_saved, dispatch_uid="page_cache.page_saved")
     post_delete.connect(_on_row_deleted, dispatch_uid="page_cache.row_deleted")
+    from taggit.models import Tag
+
+    post_save.connect(_on_topic_saved, sender=Tag, dispatch_uid="page_cache.topic_saved")
+    pre_delete.connect(_on_topic_deleting, sender=Tag, dispatch_uid="page_cache.topic_deleting")

@@ -22,7 +22,7 @@ from taggit.models import Tag
 from wagtail.models import Locale
 
 from directory.listing import department_engagements, listed_forums, public_departments
-from directory.models import DepartmentPage, EngagementMode, EngagementStatus, ForumIndexPage
+from directory.models import DepartmentPage, EngagementMode, EngagementStatus, ForumIndexPage, ForumPageTag
 from directory.open_data import LICENCE_NAME, sorted_topics
 from directory.openreferral.identifiers import derived_id
 
@@ -63,9 +63,9 @@ def forum_entries(forums, request):
     ]
 
 
-def latest_forums(**filters):
-    """The communities most recently added to the directory, newest first."""
-    forums = listed_forums().filter(**filters).prefetch_related("topics")
+def latest_forums(listed=None, **filters):
+    """The communities most recently added to the directory (``listed``, by default), newest first."""
+    forums = (listed_forums() if listed is None else listed).filter(**filters).prefetch_related("topics")
     return forums.order_by(F("first_published_at").desc(nulls_last=True), "-pk")[:FEED_LENGTH]
 
 
@@ -182,10 +182,14 @@ class TopicAtomFeed(DirectoryAtomFeed):
     """The newest communities about one topic."""
 
     def get_object(self, request, slug):
-        topic = Tag.objects.filter(slug=slug).first()
+        # Only a topic of a listed community in this language has a feed: a tag made by a pending or
+        # declined nomination, or used only by private or delisted entries, is not public.
+        listed = listed_forums()
+        in_use = ForumPageTag.objects.filter(content_object__in=listed).values("tag_id")
+        topic = Tag.objects.filter(slug=slug, pk__in=in_use).first()
         if topic is None:
             raise Http404(_("There is no such topic."))
-        forums = latest_forums(topics__slug=topic.slug)
+        forums = latest_forums(listed, topics__slug=topic.slug)
         return FeedChannel(
             title=_("Communities about %(topic)s") % {"topic": topic.name},
             description=_("Online peer-support communities about %(topic)s, newest first.") % {"topic": topic.name},
@@ -222,7 +226,8 @@ def feeds_for_page(page=None, listing=None):
     """The topic and department feeds a page advertises besides the latest entries.
 
     A department page offers its engagements feed; the directory listing filtered by topics
-    offers a feed per chosen topic. Returns ``{"topics": [{slug, name}], "department": page}``.
+    offers a feed per chosen topic that listed communities have (a slug nobody uses has no feed).
+    Returns ``{"topics": [{slug, name}], "department": page}``.
     """
     specific = getattr(page, "specific_deferred", page)
     department = specific if isinstance(specific, DepartmentPage) else None
@@ -232,8 +237,8 @@ def feeds_for_page(page=None, listing=None):
         names = {}
         for facet in getattr(listing, "facets", []):
             if facet.name == "topic":
-                names = {option.value: option.label for option in facet.options}
-        topics = [{"slug": slug, "name": names.get(slug, slug)} for slug in filters.topic]
+                names = {option.value: option.label for option in facet.options if option.known}
+        topics = [{"slug": slug, "name": names[slug]} for slug in filters.topic if slug in names]
     return {"topics": topics, "department": department}
 
 

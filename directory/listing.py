@@ -304,6 +304,7 @@ class FacetOption:
     label: str
     count: int
     selected: bool = False
+    known: bool = True  # False for a chosen value no listed community has (shown so it can be unticked)
 
 
 @dataclass
@@ -466,7 +467,7 @@ def _topic_options(terms, counts, selected):
         for slug in sorted(shown, key=lambda slug: (-counts.get(slug, 0), terms[slug].label.casefold()))
     ]
     # A chosen topic no community in the directory has: still shown, so it can be unticked.
-    options += [FacetOption(slug, slug, 0, True) for slug in selected if slug not in terms]
+    options += [FacetOption(slug, slug, 0, True, known=False) for slug in selected if slug not in terms]
     return options
 
 

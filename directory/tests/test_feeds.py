@@ -6,10 +6,15 @@ import pytest
 from django.http import QueryDict
 from django.template import Context, Template
 from django.test import RequestFactory
-from wagtail.models import Locale
+from wagtail.models import Locale, PageViewRestriction
 
 from directory.listing import DirectoryFilters, search_directory
+from directory.models import ForumStatus
+from directory.nominations import submit_nomination
+from directory.tests.factories import ForumPageFactory
+from directory.tests.nomination_helpers import SAMPLE_CONTACT, request_changes, sample_details
 from directory.tests.open_data_helpers import assert_nothing_hidden, build_directory, many_forums
+from directory.translation import ensure_welsh_tree
 
 FEEDS = [
     "/feeds/latest.atom",
@@ -135,3 +140,39 @@ def test_welsh_feed_lists_the_welsh_copies(client, directory):
     _response, feed = read_feed(client, "/cy/feeds/latest.atom")
     assert [entry.title for entry in feed.entries] == ["Netmums yn Gymraeg"]
     assert feed.entries[0].link.startswith("http://testserver/cy/")
+
+
+def test_only_topics_of_listed_communities_have_feeds(client, directory, directory_index, editor):
+    """A topic feed answers only for a topic of a community listed in that language.
+
+    If this fails, anyone can make the site publish a feed (and its title) for any words they
+    nominate, and topics of drafts, delisted or private entries show through their feeds.
+    """
+    nomination, _token = submit_nomination(
+        sample_details(title="Pending board", website="https://pending.example.org", topics=["Nominated only"]),
+        SAMPLE_CONTACT,
+    )
+    declined, _token = submit_nomination(
+        sample_details(title="Declined board", website="https://declined.example.org", topics=["Declined only"]),
+        SAMPLE_CONTACT,
+    )
+    request_changes(declined.forum, editor, "Not a peer-support community.")
+    ForumPageFactory(parent=directory_index, topics=["Drafted only"], live=False)
+    ForumPageFactory(
+        parent=directory_index, topics=["Delisted only"], status=ForumStatus.DELISTED, status_reason="Closed."
+    )
+    private = ForumPageFactory(parent=directory_index, topics=["Private only"])
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    for slug in ("nominated-only", "declined-only", "drafted-only", "delisted-only", "private-only"):
+        for prefix in ("", "/cy"):
+            for kind in ("atom", "rss"):
+                assert client.get(f"{prefix}/feeds/topic/{slug}.{kind}").status_code == 404, (prefix, slug)
+    # Listed in English only: no Welsh feed until the Welsh site lists it.
+    assert client.get("/feeds/topic/money.atom").status_code == 200
+    assert client.get("/cy/feeds/topic/money.atom").status_code == 404
+    ensure_welsh_tree()
+    assert client.get("/cy/feeds/topic/money.atom").status_code == 200
+    # A listing filtered by a topic nobody listed uses offers no feed for it.
+    html = client.get("/directory/?topic=nominated-only&topic=money").content.decode()
+    assert 'href="/feeds/topic/money.atom"' in html
+    assert "/feeds/topic/nominated-only" not in html

@@ -1,0 +1,71 @@
+"""What counts as a change to public content (directory/caching.py): topics.
+
+Every counted change forgets every cached page on every node and rebuilds the facet index, so
+what anyone can do without an editor (nominate a community with new topics) must not count.
+"""
+
+import pytest
+from taggit.models import Tag
+from wagtail.models import PageViewRestriction
+
+from directory.caching import current_content_version
+from directory.nominations import submit_nomination
+from directory.tests.factories import DepartmentPageFactory, ForumPageFactory
+from directory.tests.nomination_helpers import SAMPLE_CONTACT, request_changes, sample_details
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_nomination_with_new_topics_changes_nothing_public(site_tree, editor):
+    """Nominating a community with topics nobody used before, or an editor turning it down, leaves the
+    caches and the facet index alone.
+
+    If this fails, anyone posting nominations with made-up topics empties every node's page cache
+    and makes each one rebuild its facet index, over and over.
+    """
+    before = current_content_version()
+    nomination, _token = submit_nomination(
+        sample_details(topics=["Brand new topic", "Another new topic"]), SAMPLE_CONTACT
+    )
+    assert Tag.objects.filter(slug__in=["brand-new-topic", "another-new-topic"]).count() == 2
+    request_changes(nomination.forum, editor, "Not a peer-support community.")
+    assert current_content_version() == before
+
+
+@pytest.fixture
+def topics(directory_index, departments_index):
+    """A topic on a live community, one on a public body, one on a draft, one on a private community."""
+    ForumPageFactory(parent=directory_index, topics=["Shown"])
+    department = DepartmentPageFactory(parent=departments_index)
+    department.topics.add("Remit")
+    department.save()
+    ForumPageFactory(parent=directory_index, topics=["Drafted"], live=False)
+    private = ForumPageFactory(parent=directory_index, topics=["Hidden"])
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    return {tag.slug: tag for tag in Tag.objects.all()}
+
+
+@pytest.mark.parametrize(("slug", "public"), [("shown", True), ("drafted", False), ("hidden", False)])
+def test_renaming_or_deleting_a_topic_counts_only_when_a_public_page_shows_it(topics, slug, public):
+    """Renaming or deleting a topic changes public content only when a live, public page has it.
+
+    If this fails, either a renamed topic keeps its old name in cached pages and facets, or
+    topics nobody can see flush every cache.
+    """
+    topic = topics[slug]
+    before = current_content_version()
+    topic.name = "Renamed"
+    topic.save()
+    renamed = current_content_version()
+    assert (renamed != before) is public
+    topic.delete()
+    assert (current_content_version() != renamed) is public
+
+
+def test_a_public_bodys_topics_count_too(topics, departments_index):
+    """A public body shows its topics on its page: renaming one is a public change."""
+    before = current_content_version()
+    topic = topics["remit"]
+    topic.name = "Remit renamed"
+    topic.save()
+    assert current_content_version() != before
