@@ -15,6 +15,16 @@ from django.utils import translation
 from directory.models import OutboundEmail
 
 PRIVATE_LINK = re.compile(r"(/listing/)[A-Za-z0-9_-]{20,}")
+# Line breaks of every kind (what str.splitlines() splits on) and other control characters: in
+# an email header they are refused (header injection) or break the header.
+HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+SUBJECT_MAX_LENGTH = 200
+
+
+def single_line_subject(subject):
+    """``subject`` safe for an email header: every run of line breaks or control characters
+    becomes one space. Titles stored before single-line fields were enforced may hold them."""
+    return " ".join(HEADER_BREAKS.sub(" ", str(subject)).split())[:SUBJECT_MAX_LENGTH]
 
 
 def redact_private_links(text):
@@ -41,8 +51,9 @@ def queue_email(to, subject, body, nomination=None):
     """
     from directory.tasks import send_outbound_email
 
-    email = OutboundEmail.objects.create(to=to, subject=str(subject)[:200], body=body, nomination=nomination)
-    transaction.on_commit(lambda: send_outbound_email.enqueue(email.pk))
+    email = OutboundEmail.objects.create(to=to, subject=single_line_subject(subject), body=body, nomination=nomination)
+    # robust: a queue that refuses one email must not stop the others queued in this transaction.
+    transaction.on_commit(lambda: send_outbound_email.enqueue(email.pk), robust=True)
     return email
 
 
@@ -76,7 +87,7 @@ def retry_failed_email(email):
     email.status = OutboundEmail.Status.QUEUED
     email.attempts = 0
     email.save(update_fields=["status", "attempts"])
-    transaction.on_commit(lambda: send_outbound_email.enqueue(email.pk))
+    transaction.on_commit(lambda: send_outbound_email.enqueue(email.pk), robust=True)
     return email
 
 

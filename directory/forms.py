@@ -30,6 +30,9 @@ from directory.models.forums import http_url_validator
 from directory.nominations import is_listed
 
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+# Everything str.splitlines() breaks a line at: \n, \r, vertical tab, form feed, the file, group and
+# record separators, next line (U+0085), and the Unicode line and paragraph separators.
+LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 START_SALT = "directory.forms.started"
 MAX_TOPICS = 10
 
@@ -43,9 +46,17 @@ def reject_html(value):
 
 
 class PlainTextField(forms.CharField):
-    """Plain text with a length limit; HTML is refused."""
+    """Plain text with a length limit; HTML is refused. On one line unless its widget is a text area:
+    a line break in a name or title would break the emails about it and every list showing it."""
 
     default_validators = [reject_html]
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not isinstance(self.widget, forms.Textarea) and LINE_BREAK.search(value):
+            raise ValidationError(
+                _("Enter “%(label)s” on one line, without line breaks"), code="line_break", params={"label": self.label}
+            )
 
 
 class PlainTextAreaField(PlainTextField):

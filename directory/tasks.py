@@ -3,6 +3,9 @@
 ``send_outbound_email`` sends one stored ``OutboundEmail``. When the mail server fails it
 counts the attempt, keeps the error for editors and tries again later, up to
 ``EMAIL_MAX_ATTEMPTS`` times; after that the email is marked failed and shows in the admin.
+An email that can never be sent as it is (a header Django refuses, an invalid address) is
+marked failed at once, with the reason. Each email is its own task, and the task never raises,
+so one bad email cannot hold up the others.
 """
 
 import datetime
@@ -13,10 +16,14 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from django_tasks import task
 
-from directory.emails import redact_private_links
+from directory.emails import redact_private_links, single_line_subject
 from directory.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
+
+# Errors no retry can mend: Django refusing a header (BadHeaderError is a ValueError) or an
+# address, or text the message cannot be encoded in. SMTP and network errors are retried.
+CANNOT_EVER_SEND = (ValueError,)  # UnicodeError is one too
 
 # Seconds to wait before each retry: a minute, five minutes, half an hour, two hours.
 DEFAULT_RETRY_DELAYS = (60, 300, 1800, 7200)
@@ -37,9 +44,12 @@ def send_outbound_email(email_id):
     email = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.QUEUED).first()
     if email is None:
         return "not queued"
-    message = EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
     try:
+        # Subjects queued before they were made single-line are made so here.
+        message = EmailMessage(single_line_subject(email.subject), email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
         message.send(fail_silently=False)
+    except CANNOT_EVER_SEND as error:
+        return record_failed_attempt(email, error, final=True)
     except Exception as error:  # the mail backend may raise anything (SMTP, socket, TLS errors)
         return record_failed_attempt(email, error)
     email.attempts += 1
@@ -52,11 +62,11 @@ def send_outbound_email(email_id):
     return "sent"
 
 
-def record_failed_attempt(email, error):
-    """Count a failed attempt; retry later, or give up and leave it for editors to see."""
+def record_failed_attempt(email, error, final=False):
+    """Count a failed attempt; retry later, or give up (``final``: at once) and leave it for editors to see."""
     email.attempts += 1
-    email.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if email.attempts >= max_attempts():
+    email.last_error = f"{type(error).__name__}: {error}".replace("\x00", "")[:2000]
+    if final or email.attempts >= max_attempts():
         email.status = OutboundEmail.Status.FAILED
         email.save(update_fields=["attempts", "last_error", "status"])
         logger.error("Gave up sending email %s to a recipient after %s attempts: %s", email.pk, email.attempts, error)

@@ -10,6 +10,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.mail.backends.base import BaseEmailBackend
+from django_tasks.backends.immediate import ImmediateBackend
 
 from directory.forms import signed_start_time
 from directory.models import ForumPage, Nomination
@@ -113,6 +114,18 @@ class BrokenEmailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+class QueueRefusingFirstTaskBackend(ImmediateBackend):
+    """A task queue that refuses the first email it is given (as a database queue briefly down would)."""
+
+    refused = 0
+
+    def enqueue(self, task, args, kwargs):
+        if task.name == "send_outbound_email" and not QueueRefusingFirstTaskBackend.refused:
+            QueueRefusingFirstTaskBackend.refused += 1
+            raise ConnectionError("task queue unavailable")
+        return super().enqueue(task, args, kwargs)
 
 
 class RefusingLoginEmailBackend(BaseEmailBackend):

@@ -445,3 +445,43 @@ def test_suggesting_an_unlisted_entrys_address_does_not_name_it(client, site_tre
     data.update(website=hidden.website, reason="They moved.", started=started_long_ago(), nickname="")
     response = client.post(f"{forum.url}suggest/", data)
     assert response.status_code == 200 and hidden.title not in response.content.decode()
+
+
+def assert_refused_beside_the_field(response, field_id, message):
+    """The GOV.UK error summary links to the field, and the message sits beside it."""
+    text = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in text
+    assert f'<a href="#{field_id}">{message}</a>' in text
+    assert f'id="{field_id}-error"' in text or "govuk-error-message" in text
+
+
+def test_line_breaks_in_single_line_fields_are_refused_on_every_public_form(client, site_tree, directory_index):
+    """A name, title or topic with a line break (of any kind) is refused on the nomination steps, the
+    claim, suggest-an-edit and report forms, with the message linked from the error summary.
+
+    If this fails, a title with a line break is stored and every email about the entry fails.
+    """
+    response = client.post("/nominate/", nomination_answers(title="Parents\u2028Together")["community"])
+    assert_refused_beside_the_field(
+        response, "id_title", "Enter “Name of the community” on one line, without line breaks"
+    )
+    assert "Parents of young children help each other." in response.content.decode(), "the rest is kept"
+
+    answers = nomination_answers(contact_name="Pat\rPrivate", operator_name="Parents\x85CIC")
+    response = post_steps(client, answers)
+    assert_refused_beside_the_field(response, "id_contact_name", "Enter “Your name” on one line, without line breaks")
+    assert_refused_beside_the_field(
+        response, "id_operator_name", "Enter “Who runs the community?” on one line, without line breaks"
+    )
+
+    forum = ForumPageFactory(parent=directory_index, title="Money Talk", website="https://money.example.org")
+    claim = {"contact_name": "Real\nOwner", "contact_email": "owner@example.org", "message": "Mine.", "confirm": "on"}
+    response = client.post(f"/nominate/claim/{forum.pk}/", {**claim, "started": started_long_ago()})
+    assert_refused_beside_the_field(response, "id_contact_name", "Enter “Your name” on one line, without line breaks")
+
+    form = client.get(f"{forum.url}suggest/").context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, "", [])}
+    data.update(topics="money,\u2029debt", reason="New topics.", started=started_long_ago(), nickname="")
+    response = client.post(f"{forum.url}suggest/", data)
+    assert_refused_beside_the_field(response, "id_topics", "Enter “Topics” on one line, without line breaks")
+    assert Nomination.objects.count() == 0 and EditSuggestion.objects.count() == 0

@@ -254,3 +254,19 @@ def test_the_update_form_shows_the_link_holders_own_details_only(client, listed,
     for path in ("", "update/", "remove/"):
         text = client.get(f"/listing/{token}/{path}").content.decode()
         assert "Nina Newcomer" not in text and "nina@newcomer.example" not in text, path
+
+
+def test_a_line_break_in_the_updated_title_is_refused_beside_the_field(client, listed):
+    """The operator's corrected title (or name) with a line break is refused in the error summary and
+    beside the field; what they typed elsewhere stays.
+
+    If this fails, an operator can store a title that makes every email about their entry fail.
+    """
+    nomination, token = listed
+    data = update_form_data(client, token, title="Carers\r\nCorner", summary="A corrected summary")
+    response = client.post(f"/listing/{token}/update/", data)
+    text = response.content.decode()
+    message = "Enter “Name of the community” on one line, without line breaks"
+    assert response.status_code == 200 and f'<a href="#id_title">{message}</a>' in text
+    assert "A corrected summary" in text
+    assert ForumPage.objects.get(pk=nomination.forum_id).latest_revision.content["title"] == "Carers Corner"
