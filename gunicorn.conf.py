@@ -15,10 +15,13 @@ def _env_int(name, default):
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 
 # Size the container with WEB_CONCURRENCY (processes) and GUNICORN_THREADS (threads in each).
-# More than one thread switches gunicorn to its threaded worker, so a slow client or a slow page
-# does not hold a whole process. Each thread may hold one database connection.
+# Each thread may hold one database connection.
 workers = _env_int("WEB_CONCURRENCY", 2)
 threads = _env_int("GUNICORN_THREADS", 4)
+# gunicorn's threaded worker, except that a thread gets a connection only once its whole request
+# has arrived (home/gunicorn_worker.py): clients that send slowly (slowloris) cannot hold the
+# threads. GUNICORN_REQUEST_READ_TIMEOUT and GUNICORN_REQUEST_MIN_RATE bound how slowly.
+worker_class = "home.gunicorn_worker.BufferingThreadWorker"
 
 # Replace each worker after about a thousand requests, at staggered times, so a slow memory
 # leak cannot grow without bound and the workers never all restart at once.

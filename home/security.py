@@ -8,17 +8,23 @@
   read it (behind ``TRUSTED_PROXY_COUNT`` proxies).
 - ``sign_in_locked_out``: what django-axes shows after too many failed admin sign-ins: a plain
   page saying when to try again, never a crash or a hint whether the password was right.
+- ``RequestBodyLimitMiddleware``: a post to the public site may be at most
+  ``PUBLIC_FORM_MAX_BYTES``, counted on the bytes actually sent (a chunked body too), before
+  anything (the CSRF check first) reads it.
 
 See docs/security.md for the threat model these belong to.
 """
 
+import io
 import math
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from directory.views.protection import client_ip, limit_address
+from directory.views.protection import client_ip, limit_address, payload_too_large
 
 
 def is_admin_path(path):
@@ -68,3 +74,61 @@ def sign_in_locked_out(request, original_response=None, credentials=None):
         response["Retry-After"] = str(minutes * 60)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse an over-long post to the public site before anything reads it, whatever its framing.
+
+    A body that states its length (``Content-Length``) over ``PUBLIC_FORM_MAX_BYTES`` gets the 413
+    page at once. A body sent in chunks states none, and Django would read none of it: it is read
+    here, at most one byte past the limit, and either refused (413) or handed on as a body of
+    known length, so the forms and the CSRF check see exactly the bytes that were sent. The admin
+    keeps Django's own limits (uploads are larger); a chunked body there may be at most
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE``. A chunked body from a server that cannot say where it ends
+    (``wsgi.input_terminated`` unset) is refused with 411, as reading it could wait for ever.
+
+    Sits before CsrfViewMiddleware, whose check is the first thing to read a post's body.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refusal = self.refusal(request)
+        if refusal is not None:
+            return refusal
+        return self.get_response(request)
+
+    def refusal(self, request):
+        admin = is_admin_path(request.path_info)
+        public_limit = getattr(settings, "PUBLIC_FORM_MAX_BYTES", 64 * 1024)
+        stated = request.META.get("CONTENT_LENGTH") or ""
+        if stated.strip():
+            try:
+                length = int(stated)
+            except ValueError:
+                return None  # Django reads nothing of a body with a bad length
+            return payload_too_large(request).render() if not admin and length > public_limit else None
+        if "chunked" not in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return None
+        if not request.META.get("wsgi.input_terminated"):
+            return HttpResponse(status=411)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE if admin else public_limit
+        body = read_at_most(request.META["wsgi.input"], limit + 1)
+        if len(body) > limit:
+            return payload_too_large(request).render()
+        request.META["CONTENT_LENGTH"] = str(len(body))
+        request._stream = LimitedStream(io.BytesIO(body), len(body))
+        return None
+
+
+def read_at_most(stream, size):
+    """Up to ``size`` bytes of ``stream``, read until it ends or that many have come."""
+    parts, remaining = [], size
+    while remaining > 0:
+        part = stream.read(min(remaining, 64 * 1024))
+        if not part:
+            break
+        parts.append(part)
+        remaining -= len(part)
+    return b"".join(parts)

@@ -304,3 +304,86 @@ def test_sign_in_and_out_work_without_a_client_address(client, editor):
     assert client.post("/admin/logout/", REMOTE_ADDR="").status_code == 302
     client.force_login(editor)
     client.logout()  # the test client's own request has no address at all
+
+
+def chunked_post(client, path, body, **extra):
+    """Post ``body`` as a server passes on a chunked request: no Content-Length, a stream that ends."""
+    import io
+
+    return client.generic(
+        "POST",
+        path,
+        body,
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH="",
+        HTTP_TRANSFER_ENCODING="chunked",
+        **{"wsgi.input": io.BytesIO(body), "wsgi.input_terminated": True},
+        **extra,
+    )
+
+
+@pytest.mark.django_db
+def test_a_chunked_post_over_the_form_limit_is_refused(client, site_tree, settings):
+    """A body sent in chunks states no length; it is counted as it is read, and refused past the limit.
+
+    If this fails, anyone can send the public forms bodies of any size by leaving out Content-Length,
+    and the 64 KiB limit protects nothing.
+    """
+    from directory.models import Nomination
+
+    body = b"title=" + b"x" * (settings.PUBLIC_FORM_MAX_BYTES + 10)
+    response = chunked_post(client, "/nominate/", body)
+    assert response.status_code == 413
+    assert "govuk-template" in response.content.decode()
+    assert Nomination.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_chunked_post_under_the_limit_reaches_the_form_whole(client, site_tree):
+    """A small chunked post is read and handed to the form like any other.
+
+    If this fails, a client that streams its body (some HTTP libraries do) has its answers dropped.
+    """
+    from urllib.parse import urlencode
+
+    from directory.tests.nomination_helpers import nomination_answers
+
+    body = urlencode(nomination_answers()["community"]).encode()
+    response = chunked_post(client, "/nominate/", body)
+    assert response.status_code == 302
+    assert response["Location"] == "/nominate/suitability/"
+
+
+@pytest.mark.django_db
+def test_an_oversized_post_is_refused_before_the_csrf_check_reads_it(site_tree, settings):
+    """A 1 MB post with no CSRF token gets the 413 page, not the CSRF failure: the size is checked first.
+
+    If this fails, every oversized post is read whole (up to 2 MB, DATA_UPLOAD_MAX_MEMORY_SIZE) and
+    parsed by the CSRF check before the form limit is applied.
+    """
+    from django.test import Client
+
+    body = b"title=" + b"x" * 1_000_000
+    response = Client(enforce_csrf_checks=True).generic(
+        "POST", "/nominate/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 413
+    chunked = chunked_post(Client(enforce_csrf_checks=True), "/nominate/", body)
+    assert chunked.status_code == 413
+
+
+@pytest.mark.django_db
+def test_a_chunked_body_the_server_cannot_end_is_refused(client, site_tree):
+    """Without ``wsgi.input_terminated`` the end of a chunked body is unknown: 411, not a wait for ever."""
+    import io
+
+    response = client.generic(
+        "POST",
+        "/nominate/",
+        b"",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH="",
+        HTTP_TRANSFER_ENCODING="chunked",
+        **{"wsgi.input": io.BytesIO(b"title=x")},
+    )
+    assert response.status_code == 411
