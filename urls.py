@@ -15,6 +15,7 @@ from directory.api import api_router
 from directory.views import operator as operator_views
 from home import pages as home_pages
 from home import views as home_views
+from home.password_reset import ThrottledPasswordResetView
 from search import views as search_views
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     # Before Wagtail's admin: its approve / request changes view, saying when another editor decided first.
     path(f"admin/{workflow_views.WORKFLOW_ACTION_PATH}", workflow_views.workflow_action),
+    # Before Wagtail's admin: its password reset form, limited per address and per account.
+    path("admin/password_reset/", ThrottledPasswordResetView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

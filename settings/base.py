@@ -370,6 +370,10 @@ AXES_CLIENT_IP_CALLABLE = "home.security.sign_in_address"
 AXES_LOCKOUT_CALLABLE = "home.security.sign_in_locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin site here; see docs/security.md to unlock
+# Admin password resets (home/password_reset.py): requests per visitor address and per email
+# address asked about; past either, no email is sent.
+PASSWORD_RESET_ADDRESS_RATE_LIMIT = os.environ.get("PASSWORD_RESET_ADDRESS_RATE_LIMIT", "5/h")
+PASSWORD_RESET_ACCOUNT_RATE_LIMIT = os.environ.get("PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "3/h")
 
 # Two-step verification (django-otp, home/two_factor.py): optional for each editor unless
 # DIRECTORY_REQUIRE_2FA is on, when every editor must set up an authenticator app.

@@ -84,10 +84,15 @@ def client_ip_key(group, request):
     return f"{network}/64" if network.version == 6 else str(network)
 
 
-def limit_usage(request, group, rate):
-    """Count this post against the address's limit; None when the cache cannot be reached (fail open)."""
+def limit_usage(request, group, rate, key=client_ip_key):
+    """Count this post against the limit (by default the address's).
+
+    The "ratelimit" cache keeps counting in the process's memory when Redis is out
+    (home/resilient_cache.py); None only when some other cache fails outright (then the post is let
+    through: a cache fault must not stop people using the forms).
+    """
     try:
-        return get_usage(request, group=group, key=client_ip_key, rate=rate, method="POST", increment=True)
+        return get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
     except Exception:  # a cache outage must not stop people using the forms
         logger.warning("Rate limit check failed for %s; allowing the request", group, exc_info=True)
         return None
