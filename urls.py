@@ -16,13 +16,14 @@ from directory.views import operator as operator_views
 from home import pages as home_pages
 from home import views as home_views
 from home.password_reset import ThrottledPasswordResetView
+from home.sitemap import PublicSitemap
 from search import views as search_views
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("readyz", home_views.readyz, name="readyz"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": PublicSitemap}}, name="sitemap"),
     # Before Wagtail's admin: its approve / request changes view, saying when another editor decided first.
     path(f"admin/{workflow_views.WORKFLOW_ACTION_PATH}", workflow_views.workflow_action),
     # Before Wagtail's admin: its password reset form, limited per address and per account.

@@ -1,9 +1,9 @@
 """The Wagtail API v2 at /api/v2/: live, public pages with the community and department fields.
 
-Only the pages endpoint is served. It never shows drafts, private pages or delisted
-communities, and adds a ``topic`` filter (a topic's slug, as on /directory/) to Wagtail's own
-``type``, field and ``search`` filters. The fields are the models' ``api_fields``, which
-leave out everything private.
+Only the pages endpoint is served. It never shows drafts, private pages (a restriction in one
+language covers every copy: ``home.privacy``) or delisted communities, and adds a ``topic``
+filter (a topic's slug, as on /directory/) to Wagtail's own ``type``, field and ``search`` filters.
+The fields are the models' ``api_fields``, which leave out everything private.
 """
 
 from types import SimpleNamespace
@@ -18,6 +18,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from directory.listing import clean_query, search_terms
 from directory.models import DepartmentPage, DepartmentPageTag, ForumPage, ForumPageTag, ForumStatus
 from directory.open_data import mark_as_open_data, with_vocabularies
+from home.privacy import private_q
 
 
 class TopicFilter(BaseFilterBackend):
@@ -68,8 +69,13 @@ class DirectoryPagesAPIViewSet(PagesAPIViewSet):
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(["topic"])
 
     def get_base_queryset(self):
-        delisted = ForumPage.objects.filter(status=ForumStatus.DELISTED).values("pk")
-        return super().get_base_queryset().exclude(pk__in=delisted)
+        # Wagtail's own test reads restrictions in each page's own tree; home.privacy's covers every
+        # language's copy of a restricted page. Wagtail asks for this several times a request, and
+        # each asks the database: it is made once per request (a view instance serves one).
+        if not hasattr(self, "_base_queryset"):
+            delisted = ForumPage.objects.filter(status=ForumStatus.DELISTED).values("pk")
+            self._base_queryset = super().get_base_queryset().exclude(pk__in=delisted).exclude(private_q())
+        return self._base_queryset.all()
 
     def get_queryset(self):
         """Pages with what their fields show loaded alongside, so a listing never queries once per row."""

@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
-from django.db.models import CharField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.db.models import Count, F, OuterRef, Q, Value
 from django.db.models.functions import Lower
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
@@ -34,7 +34,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
 from directory.facet_index import FACETS, facet_index
@@ -51,6 +51,7 @@ from directory.models import (
     Region,
 )
 from directory.text_search import ranked_ids
+from home.privacy import is_private_expression, private_q
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
@@ -107,7 +108,8 @@ class PublicScope:
     ``listed_forums`` and ``public_departments`` each look up the active locale and the page
     view restrictions; a directory page needs both for several queries, so it reads them once
     here: the locale as a join on its language code (no query of its own) and the restrictions
-    in one query, when first needed.
+    in one query, when first needed. A restriction in one language covers every language's copy
+    (``home.privacy``).
     """
 
     def __init__(self, locale=None):
@@ -115,7 +117,7 @@ class PublicScope:
 
     @cached_property
     def private(self):
-        return Page.objects.none().private_q()
+        return private_q()
 
     @property
     def language(self):
@@ -679,16 +681,16 @@ def departments_engaging(forum):
     """
     # One query from the community's few engagements (both databases start there: with the body's
     # live and language tests in SQL, SQLite without statistics read every page in the language);
-    # the view-restriction test is a correlated NOT EXISTS on each body's path. The body's live
-    # and language tests are then made on the rows: a community has a handful of engagements.
-    department_path = ExpressionWrapper(OuterRef("department__path"), output_field=CharField())
-    restricted = PageViewRestriction.objects.annotate(target=department_path).filter(target__startswith=F("page__path"))
+    # the view-restriction test (on the body in any language, home.privacy) is a correlated NOT
+    # EXISTS. The body's live and language tests are then made on the rows: a community has a
+    # handful of engagements.
+    restricted = is_private_expression(OuterRef("department__translation_key"))
     engagements = (
         Engagement.objects.filter(
             forum__in=Page.objects.filter(translation_key=forum.translation_key).values("pk"),
             status__in=CURRENT_ENGAGEMENT_STATUSES,
         )
-        .exclude(Exists(restricted))
+        .exclude(restricted)
         .select_related("department")
         .order_by(Lower("department__title"), "sort_order")
     )

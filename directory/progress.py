@@ -14,7 +14,7 @@ import csv
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from wagtail.models import Locale
 from directory.exports import LineBuffer, csv_cell
 from directory.listing import public_departments
 from directory.models import DepartmentPageTag, Engagement, EngagementStatus, ForumPage, PlanStatus
+from home.privacy import is_private_expression
 
 # Communities a body has taken part in (now or before), and where it is taking part now.
 ENGAGED_STATUSES = (EngagementStatus.ACTIVE, EngagementStatus.PAUSED, EngagementStatus.ENDED)
@@ -181,10 +182,12 @@ def government_totals(departments, listed):
 def topic_coverage(listed, locale=None):
     """Topics of listed communities, most communities first, with how many have a body listening."""
     forums = listed.filter(locale=locale or Locale.get_active())
-    listening_keys = ForumPage.objects.filter(
-        engagements__status__in=LISTENING_STATUSES,
-        engagements__department__live=True,
-    ).values("translation_key")
+    # Bodies listening are live and public (in every language: home.privacy).
+    listening_keys = (
+        Engagement.objects.filter(status__in=LISTENING_STATUSES, department__live=True)
+        .exclude(is_private_expression(OuterRef("department__translation_key")))
+        .values("forum__translation_key")
+    )
     items = "directory_forumpagetag_items__content_object"
     in_directory = Q(**{f"{items}__in": forums})
     topics = (

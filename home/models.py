@@ -8,10 +8,11 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from home.privacy import TranslatedPrivacy
 from home.routing import SpecificChildRouting
 
 
-class HomePage(SpecificChildRouting, Page):
+class HomePage(TranslatedPrivacy, SpecificChildRouting, Page):
     """The front door: what the directory is, a search box, topics, figures and latest entries."""
 
     intro = RichTextField(

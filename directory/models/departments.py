@@ -21,13 +21,14 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from home.privacy import PrivacyPageManager, TranslatedPrivacy
 from home.routing import SpecificChildRouting
 
 from .choices import DepartmentKind, EngagementMode, EngagementStatus, PlanStatus
 from .forums import http_url_validator
 
 
-class DepartmentIndexPage(SpecificChildRouting, Page):
+class DepartmentIndexPage(TranslatedPrivacy, SpecificChildRouting, Page):
     """Lists the public bodies and the state of their engagement plans."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
@@ -84,7 +85,7 @@ class EngagementPlanBlock(blocks.StreamBlock):
     review_schedule = ReviewScheduleBlock()
 
 
-class DepartmentPage(Page):
+class DepartmentPage(TranslatedPrivacy, Page):
     """A public body: its remit, its published engagement plan and its engagements."""
 
     acronym = models.CharField(_("acronym"), max_length=20, blank=True, help_text=_("e.g. DfE, DWP."))
@@ -133,6 +134,9 @@ class DepartmentPage(Page):
         blank=True,
         help_text=_("A public team mailbox or web form. Never a person's own address."),
     )
+
+    # public() and private() cover every language's copy (home.privacy).
+    objects = PrivacyPageManager()
 
     search_fields = Page.search_fields + [
         index.SearchField("acronym", boost=3),

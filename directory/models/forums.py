@@ -16,10 +16,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page, PageManager, PageQuerySet
+from wagtail.models import Page, PageManager
 from wagtail.search import index
 
 from directory.admin.panels import ReviewPanel
+from home.privacy import PrivacyQuerySet, TranslatedPrivacy
 from home.routing import SpecificChildRouting
 
 from .choices import EngagementMode, EngagementPreference, FigureSource, ForumStatus, LinkStatus, OperatorKind
@@ -70,16 +71,16 @@ class ForumPageTag(TaggedItemBase):
     content_object = ParentalKey("directory.ForumPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ForumQuerySet(PageQuerySet):
+class ForumQuerySet(PrivacyQuerySet):
     def listed(self):
-        """Communities anyone may see: live, public, and not delisted."""
+        """Communities anyone may see: live, public (in every language: home.privacy), and not delisted."""
         return self.live().public().exclude(status=ForumStatus.DELISTED)
 
 
 ForumManager = PageManager.from_queryset(ForumQuerySet)
 
 
-class ForumIndexPage(RoutablePageMixin, SpecificChildRouting, Page):
+class ForumIndexPage(TranslatedPrivacy, RoutablePageMixin, SpecificChildRouting, Page):
     """The directory: lists, searches and filters the communities below it."""
 
     intro = RichTextField(
@@ -107,7 +108,7 @@ class ForumIndexPage(RoutablePageMixin, SpecificChildRouting, Page):
         return context
 
 
-class ForumPage(RoutablePageMixin, Page):
+class ForumPage(TranslatedPrivacy, RoutablePageMixin, Page):
     """One online peer-support community: what it is, who it serves, how it welcomes officials."""
 
     website = models.URLField(

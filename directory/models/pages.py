@@ -6,8 +6,10 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_pat
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from home.privacy import TranslatedPrivacy
 
-class NominationPage(RoutablePageMixin, Page):
+
+class NominationPage(TranslatedPrivacy, RoutablePageMixin, Page):
     """The public form where an operator puts their community forward (no account needed)."""
 
     intro = RichTextField(
@@ -64,7 +66,7 @@ class NominationPage(RoutablePageMixin, Page):
         return claim_entry(request, self, forum_id)
 
 
-class ProgressPage(RoutablePageMixin, Page):
+class ProgressPage(TranslatedPrivacy, RoutablePageMixin, Page):
     """The cross-government list: each department's plan and engagements, and coverage gaps."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])

@@ -13,11 +13,13 @@ import html
 import json
 import re
 from collections import Counter, deque
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
+from wagtail.models import Locale, PageViewRestriction
 
 from directory.models import EngagementPreference, ForumPage, ForumStatus, Nomination
 from directory.nominations import hash_token, submit_nomination
@@ -37,6 +39,7 @@ from directory.tests.nomination_helpers import (
     sample_details,
     started_long_ago,
 )
+from directory.translation import ensure_welsh_tree
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
@@ -401,5 +404,211 @@ def test_no_public_address_shows_anything_private_or_unpublished(private_things)
         "search": 2,
         "forum page": 8,
     }
+    short = {kind: (visited[kind], wanted) for kind, wanted in minimum.items() if visited[kind] < wanted}
+    assert not short, f"the crawl visited too few of (visited, wanted): {short}"
+
+
+# --- A restriction set in one language only -----------------------------------------------------
+
+# Every title, slug and topic of a restricted page (in either language) contains one of these.
+HUSHED = ("hushmark", "hushtopic")
+
+
+def translate_to_welsh(page, title, slug):
+    """Turn the Welsh alias of ``page`` into a Welsh translation of its own, published."""
+    welsh = page.get_translation(Locale.objects.get(language_code="cy")).specific
+    welsh.alias_of = None
+    welsh.title, welsh.slug = title, slug
+    welsh.save()
+    welsh.save_revision().publish()
+    return type(welsh).objects.get(pk=welsh.pk)
+
+
+def restrict(page, kind):
+    """A view restriction of ``kind`` (password, login or groups) on ``page`` alone."""
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=kind, password="hushword")
+    if kind == PageViewRestriction.GROUPS:
+        restriction.groups.set([Group.objects.get_or_create(name="Hushmark readers")[0]])
+    return restriction
+
+
+@pytest.fixture
+def restricted_in_one_language(site_tree, directory_index, departments_index):
+    """Public communities in both languages, and next to them pages restricted in one language only:
+
+    - a community with a password on its English page only (its Welsh page is a translation);
+    - a community with a sign-in restriction on its Welsh page only;
+    - a community restricted to a group in English whose Welsh page is still an alias;
+    - a public body with a password on its Welsh page only, engaging with a public community;
+    - a public body engaging with every community above.
+    """
+    carers, wales = AudienceFactory(name="Carers", slug="carers"), RegionFactory(name="Wales", slug="wales")
+    public = [
+        ForumPageFactory(
+            parent=directory_index,
+            title=f"Open Community {n}",
+            slug=f"open-community-{n}",
+            topics=["caring"],
+            audiences=[carers],
+            regions=[wales],
+        )
+        for n in range(3)
+    ]
+    hushed = {
+        name: ForumPageFactory(
+            parent=directory_index,
+            title=f"Hushmark {name}",
+            slug=f"hushmark-{name.lower()}",
+            topics=["caring", f"Hushtopic {name}"],
+            audiences=[carers],
+            regions=[wales],
+            # The only community of its type and preference: a count of 1 would give it away (the
+            # type itself is a public vocabulary, offered on the forms).
+            community_type=CommunityTypeFactory(name=f"Solo type {name}", slug=f"solo-{name.lower()}"),
+            engagement_preference=EngagementPreference.DOES_NOT_WELCOME,
+        )
+        for name in ("Alpha", "Beta", "Gamma")
+    }
+    listening = DepartmentPageFactory(parent=departments_index, title="Department of Listening", slug="listening")
+    ministry = DepartmentPageFactory(parent=departments_index, title="Hushmark Ministry", slug="hushmark-ministry")
+    for forum in [*public, *hushed.values()]:
+        forum.save_revision().publish()
+    for forum in hushed.values():
+        EngagementFactory(department=listening, forum=forum)
+    EngagementFactory(department=listening, forum=public[0])
+    EngagementFactory(department=ministry, forum=public[1])
+    for department in (listening, ministry):
+        department.save_revision().publish()
+    ensure_welsh_tree()
+    welsh = {
+        "Alpha": translate_to_welsh(hushed["Alpha"], "Hushmark Alffa", "hushmark-alffa"),
+        "Beta": translate_to_welsh(hushed["Beta"], "Hushmark Beta Cymraeg", "hushmark-beta-cymraeg"),
+        "Ministry": translate_to_welsh(ministry, "Hushmark Gweinidogaeth", "hushmark-gweinidogaeth"),
+    }
+    welsh["Gamma"] = hushed["Gamma"].get_translation(Locale.objects.get(language_code="cy")).specific
+    assert welsh["Gamma"].alias_of_id == hushed["Gamma"].pk
+    restrict(hushed["Alpha"], PageViewRestriction.PASSWORD)
+    restrict(welsh["Beta"], PageViewRestriction.LOGIN)
+    restrict(hushed["Gamma"], PageViewRestriction.GROUPS)
+    restrict(welsh["Ministry"], PageViewRestriction.PASSWORD)
+    restricted_pages = [*hushed.values(), ministry, *welsh.values()]
+    return {"public": public, "restricted": restricted_pages, "ministry": ministry}
+
+
+def without_echo(url, text):
+    """``text`` in lower case without the values of ``url``'s own query string, which pages show back."""
+    text = text.lower()
+    for _name, value in parse_qsl(urlsplit(url).query):
+        text = text.replace(value.lower(), "")
+    return text
+
+
+def restricted_seed_urls():
+    seeds = [
+        "/",
+        "/directory/",
+        "/directory/?topic=caring",
+        "/directory/?topic=hushtopic-alpha",
+        "/directory/?topic=hushtopic-beta",
+        "/directory/?audience=carers&region=wales",
+        "/directory/?preference=does_not_welcome",
+        "/directory/?department=listening",
+        "/directory/?q=alpha",
+        "/directory/?q=ministry",
+        "/directory/open-community-0/",
+        "/directory/open-community-1/",
+        "/departments/",
+        "/departments/listening/",
+        "/progress/",
+        "/progress/csv/",
+        "/search/?q=alpha",
+        "/search/?q=beta",
+        "/search/?q=ministry",
+        "/feeds/latest.atom",
+        "/feeds/latest.rss",
+        "/feeds/topic/caring.atom",
+        "/feeds/department/listening.atom",
+        "/feeds/department/listening.rss",
+        "/directory/export.csv",
+        "/directory/export.json",
+        "/directory/export.json?q=beta",
+        "/directory/export.csv?topic=hushtopic-beta",
+    ]
+    api_and_open_data = [
+        "/api/v2/pages/?fields=*",
+        "/api/v2/pages/?type=directory.ForumPage&fields=*&limit=50",
+        "/api/v2/pages/?type=directory.ForumPage&fields=*&locale=cy",
+        "/api/v2/pages/?type=directory.DepartmentPage&fields=*&locale=cy",
+        "/api/v2/pages/?search=alpha",
+        "/api/v2/pages/?topic=hushtopic-beta",
+        "/openreferral/services",
+        "/openreferral/services?search=gamma",
+        "/openreferral/organizations",
+        "/openreferral/taxonomy_terms",
+        "/openreferral/taxonomy_terms?search=alpha",
+        "/sitemap.xml",
+    ]
+    return seeds + ["/cy" + url for url in seeds] + api_and_open_data
+
+
+def test_a_restriction_in_one_language_hides_every_translation_everywhere(restricted_in_one_language):
+    """A password, sign-in or group restriction set on one language's page hides the community (or
+    public body) in both languages on every public surface: listings and their counts, feeds,
+    exports, search, the APIs, the sitemap, the home and progress figures and other pages' links.
+
+    If this fails, a community an editor made private (say, while checking a complaint about it)
+    is still shown to everyone through its other language's copy.
+    """
+    client = Client()
+    pages, _links = crawl(client, restricted_seed_urls())
+    keys = [str(page.translation_key) for page in restricted_in_one_language["restricted"]]
+    leaks = [
+        f"{url} shows {secret!r}"
+        for url, page in pages.items()
+        for secret in [*HUSHED, *keys]
+        if secret in without_echo(url, page["headers"] + "\n" + page["body"])
+    ]
+    assert not leaks, "restricted pages in public responses:\n" + "\n".join(leaks[:30])
+    errors = [f"{url} answered {page['status']}" for url, page in pages.items() if page["status"] >= 500]
+    assert not errors, "\n".join(errors)
+
+    # Each restricted page, in either language, asks for its password or a sign-in, or is not found.
+    for page in restricted_in_one_language["restricted"]:
+        response = client.get(page.url)
+        assert response.status_code in (200, 302, 404), page.url
+        if response.status_code == 200:
+            assert page.title not in body_of(response), f"{page.url} shows the restricted page"
+            assert 'name="password"' in body_of(response), f"{page.url} does not ask for the password"
+        assert client.get(f"/api/v2/pages/{page.pk}/").status_code == 404, f"the API shows page {page.pk}"
+        assert client.get(f"/openreferral/services/{page.translation_key}").status_code == 404
+        for prefix in ("", "/cy"):
+            assert client.get(f"{prefix}/feeds/department/{page.slug}.atom").status_code == 404
+
+    # Figures count only the public communities and bodies, in both languages.
+    public = restricted_in_one_language["public"]
+    for prefix in ("", "/cy"):
+        highlights = client.get(f"{prefix}/").context["highlights"]
+        assert (highlights.forum_count, highlights.department_count) == (len(public), 1)
+        progress = client.get(f"{prefix}/progress/").context["progress"]
+        assert progress.totals["departments"] == 1
+        assert progress.totals["identified"] == 1  # the Department of Listening's one public community
+        # A body listening counts only while public: the restricted ministry's community is not covered.
+        assert [(topic.slug, topic.communities, topic.listening) for topic in progress.topics] == [
+            ("caring", len(public), 1)
+        ]
+        departments = client.get(f"{prefix}/departments/").context["departments"]
+        assert [(department.slug, department.engagement_count) for department in departments] == [("listening", 1)]
+        facets = client.get(f"{prefix}/directory/").context["listing"].facets
+        counted = {(facet.name, option.value): option.count for facet in facets for option in facet.options}
+        assert {key: count for key, count in counted.items() if count} == {
+            ("topic", "caring"): len(public),
+            ("audience", "carers"): len(public),
+            ("region", "wales"): len(public),
+            ("preference", "welcomes"): len(public),
+            ("department", "listening"): 1,
+        }
+
+    visited = Counter(kind for page in pages.values() if page["status"] == 200 for kind in page["kinds"])
+    minimum = {"welsh": 20, "feed": 6, "export": 4, "api": 5, "openreferral": 5, "facet listing": 8, "search": 2}
     short = {kind: (visited[kind], wanted) for kind, wanted in minimum.items() if visited[kind] < wanted}
     assert not short, f"the crawl visited too few of (visited, wanted): {short}"

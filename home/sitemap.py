@@ -1,0 +1,20 @@
+"""/sitemap.xml: Wagtail's sitemap of live pages, without private ones in any language (home.privacy)."""
+
+from wagtail.contrib.sitemaps import Sitemap
+
+from home.privacy import private_q
+
+
+class PublicSitemap(Sitemap):
+    """Wagtail's items with ``public()`` replaced by the rule that covers every language's copy."""
+
+    def items(self):
+        return (
+            self.get_wagtail_site()
+            .root_page.get_descendants(inclusive=True)
+            .live()
+            .exclude(private_q())
+            .order_by("path")
+            .defer_streamfields()
+            .specific()
+        )
