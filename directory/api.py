@@ -15,6 +15,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.serializers import TagsField
 from wagtail.api.v2.views import PagesAPIViewSet
 
+from directory.api_parameters import QueryParameterCheck, check_find_query
 from directory.listing import clean_query, search_terms
 from directory.models import DepartmentPage, DepartmentPageTag, ForumPage, ForumPageTag, ForumStatus
 from directory.open_data import mark_as_open_data, with_vocabularies
@@ -63,10 +64,15 @@ class DirectoryPagesAPIViewSet(PagesAPIViewSet):
     """Wagtail's pages endpoint, without delisted communities, with a topic filter."""
 
     filter_backends = [
+        QueryParameterCheck,  # first: refuses values the database cannot take (a JSON 400)
         TopicFilter,
         *(WordSearchFilter if backend is SearchFilter else backend for backend in PagesAPIViewSet.filter_backends),
     ]
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(["topic"])
+
+    def find_object(self, queryset, request):
+        check_find_query(request.GET)
+        return super().find_object(queryset, request)
 
     def get_base_queryset(self):
         # Wagtail's own test reads restrictions in each page's own tree; home.privacy's covers every

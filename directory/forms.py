@@ -27,6 +27,7 @@ from directory.models import (
     Region,
 )
 from directory.models.forums import http_url_validator
+from home.ids import IdChoiceField, IdMultipleChoiceField
 from directory.nominations import is_listed
 
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
@@ -134,7 +135,7 @@ def initial_from_details(details):
 
 
 def vocabulary_field(model, label, help_text):
-    return forms.ModelMultipleChoiceField(
+    return IdMultipleChoiceField(
         queryset=model.objects.order_by("name"),
         label=label,
         help_text=help_text,
@@ -226,7 +227,7 @@ class CommunityFieldsForm(forms.Form):
         required=False,
         help_text=_("More about the community, its history and its members. Up to 5,000 characters."),
     )
-    community_type = forms.ModelChoiceField(
+    community_type = IdChoiceField(
         queryset=CommunityType.objects.order_by("name"),
         label=_("What kind of community is it?"),
         required=False,

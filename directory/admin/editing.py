@@ -9,8 +9,10 @@
 The page edit forms themselves (tabs, help text) are declared on the models.
 """
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.pages.listing import IndexView as PageIndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
@@ -18,6 +20,12 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from directory.models import Audience, CommunityType, DepartmentPage, ForumPage, Region
+from home.ids import IdMultipleChoiceField
+
+# Many-to-many choices in every admin form (audiences, regions): an id beyond the database's range
+# is an invalid choice, not a server error. Single choices look ids up with an exact match, which
+# Django already answers as "no such row".
+register_form_field_override(models.ManyToManyField, override={"form_class": IdMultipleChoiceField})
 
 PAGE_COLUMNS = {column.name: column for column in PageIndexView.base_columns}
 

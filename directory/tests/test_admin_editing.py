@@ -345,3 +345,41 @@ def test_vocabularies_are_grouped_in_the_admin_menu(admin_client):
     """Without this, the vocabularies would be buried under the generic Snippets menu."""
     response = admin_client.get(reverse("wagtailadmin_home"))
     assert b"Directory vocabularies" in response.content
+
+
+OUT_OF_RANGE_IDS = ["9223372036854775808", "-9223372036854775809", "1" + "0" * 30]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", OUT_OF_RANGE_IDS)
+def test_an_out_of_range_id_in_the_edit_form_is_a_form_error(admin_client, netmums, value):
+    """A tampered audience, region or community type id beyond the database's range is an invalid choice.
+
+    If this fails, a crafted post to the edit form (or a browser extension filling it in) is a server
+    error on SQLite and PostgreSQL alike, instead of a message next to the field.
+    """
+    for name in ("audiences", "regions", "community_type"):
+        data = edit_form_data(admin_client.get(edit_url(netmums)))
+        data.setlist(name, [value])
+        data["action-publish"] = "action-publish"
+        response = admin_client.post(edit_url(netmums), data)
+        assert response.status_code == 200, name
+        assert name in response.context["form"].errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", OUT_OF_RANGE_IDS)
+def test_out_of_range_ids_in_admin_addresses_and_filters_are_not_found(admin_client, netmums, value):
+    """Admin addresses and listing filters taking an id answer 404 or ignore a huge one, never a 500.
+
+    If this fails, an editor following a mangled link sees a server error instead of "not found".
+    """
+    if not value.startswith("-"):
+        for path in (
+            f"/admin/pages/{value}/edit/",
+            f"/admin/nominations/inspect/{value}/",
+            f"/admin/snippets/directory/audience/edit/{value}/",
+        ):
+            assert admin_client.get(path).status_code == 404, path
+    response = admin_client.get(reverse("communities:index"), {"community_type": value})
+    assert response.status_code == 200

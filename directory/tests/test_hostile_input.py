@@ -4,9 +4,12 @@ Hypothesis generates text from every Unicode category (control characters and NU
 very long strings, HTML and JavaScript, SQL-like text and junk query parameters, and sends them
 to the nomination steps, the suggestion and report forms, the listing, search, exports, feeds,
 the Wagtail API and the Open Referral API. None may answer with a server error, and text that
-is stored is shown escaped wherever it is displayed.
+is stored is shown escaped wherever it is displayed. Ids beyond the database's 64-bit range (which
+SQLite and PostgreSQL refuse) are sent to every id-valued field and parameter in every run, not by
+chance; so are Host headers we do not serve and API filters with values of the wrong type.
 """
 
+import json
 from urllib.parse import quote
 
 import pytest
@@ -15,14 +18,18 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from wagtail.models import Page
 
+from directory import nominations
+from directory.api import DirectoryPagesAPIViewSet
 from directory.forms import SuggestionForm, initial_from_details
 from directory.forum_details import details_from_forum
-from directory.models import EditSuggestion, ForumPage, Nomination, ProblemReport
+from directory.models import DepartmentPage, EditSuggestion, ForumPage, Nomination, ProblemReport
 from directory.nominations import submit_nomination
 from directory.suggestions import submit_problem_report
 from directory.tests.factories import ForumPageFactory
 from directory.tests.nomination_helpers import (
+    SAMPLE_CONTACT,
     STEP_PATHS,
     approve,
     nominate,
@@ -64,7 +71,18 @@ PAYLOADS = [
     "%",
     "_",
     "\\",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "18446744073709551616",
 ]
+
+# Whole numbers the database cannot hold (beyond 64 bits, either sign), and ids that can never exist.
+out_of_range_ids = st.one_of(
+    st.integers(min_value=2**63, max_value=2**130),
+    st.integers(min_value=-(2**130), max_value=-(2**63) - 1),
+    st.sampled_from([2**63, 2**64, -(2**63) - 1, 10**40]),
+).map(str)
+impossible_ids = st.one_of(out_of_range_ids, st.sampled_from(["0", "-1", "9223372036854775807", "١", "1_0", "²"]))
 
 # Any Unicode except lone surrogates (which cannot be sent as UTF-8 at all).
 any_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=200)
@@ -76,6 +94,7 @@ hostile_text = st.one_of(
     st.sampled_from(PAYLOADS),
     long_text,
     st.builds(lambda a, b: a + b, st.sampled_from(PAYLOADS), any_text),
+    out_of_range_ids,
 )
 hostile_value = st.one_of(hostile_text, st.lists(hostile_text, min_size=2, max_size=4))
 
@@ -123,6 +142,10 @@ def assert_no_server_error(response, what):
 # --- Forms ------------------------------------------------------------------------------------
 
 
+# The form fields whose values are database ids (model choices), by nomination step.
+ID_FIELDS = {"community": {"audiences", "regions", "community_type"}}
+
+
 @pytest.mark.parametrize("step", list(STEP_PATHS))
 @HYPOTHESIS
 @given(data=st.data())
@@ -135,7 +158,8 @@ def test_nomination_steps_survive_hostile_answers(client, site_tree, step, data)
     answers = nomination_answers()
     for earlier in list(STEP_PATHS)[: list(STEP_PATHS).index(step)]:
         client.post(STEP_PATHS[earlier], answers[earlier])
-    posted = data.draw(hostile_form(answers[step], answers[step].keys() - {"started", "nickname"}))
+    fields = (answers[step].keys() | ID_FIELDS.get(step, set())) - {"started", "nickname"}
+    posted = data.draw(hostile_form(answers[step], fields))
     assert_no_server_error(client.post(STEP_PATHS[step], posted), STEP_PATHS[step])
 
 
@@ -195,6 +219,42 @@ def test_the_problem_report_form_survives_hostile_answers(client, forum, data):
     assert stored == (1 if response.status_code == 200 and "Thank you" in response.content.decode() else 0)
 
 
+@pytest.fixture
+def operator_token(site_tree, editor):
+    """The private link of an approved entry, for its update form."""
+    nomination, token = nominations.submit_nomination(sample_details(title="Operator's Own"), SAMPLE_CONTACT)
+    approve(nomination.forum, editor)
+    return token
+
+
+def prefilled(client, path):
+    """A form's answers as a person receives them (every field with a value)."""
+    form = client.get(path).context["form"]
+    return {name: form[name].value() for name in form.fields if form[name].value() not in (None, "", [])}
+
+
+@pytest.mark.parametrize("target", ["nominate", "suggest", "update"])
+@hypothesis_settings(HYPOTHESIS, max_examples=40)
+@given(field=st.sampled_from(sorted(ID_FIELDS["community"])), ids=st.lists(impossible_ids, min_size=1, max_size=3))
+def test_every_id_field_refuses_ids_the_database_cannot_hold(client, forum, operator_token, target, field, ids):
+    """Audience, region and community-type choices beyond 64 bits (or otherwise impossible) are invalid
+    choices with a message next to the field, on every form that has them.
+
+    If this fails, a tampered checkbox value such as 9223372036854775808 is a server error on SQLite
+    (OverflowError) or PostgreSQL (out of range) instead of the form coming back with an error.
+    """
+    if target == "nominate":
+        path, answers = STEP_PATHS["community"], nomination_answers()["community"]
+    elif target == "suggest":
+        path, answers = f"{forum.url}suggest/", suggestion_answers(forum)
+    else:
+        path = f"/listing/{operator_token}/update/"
+        answers = prefilled(client, path)
+    response = client.post(path, {**answers, field: ids})
+    assert_no_server_error(response, f"{path} {field}={ids!r}")
+    assert response.status_code == 200 and field in response.context["form"].errors, (path, field, ids)
+
+
 # --- Query parameters -------------------------------------------------------------------------
 
 LISTING_PARAMETERS = ["q", "page", "sort", "topic", "audience", "region", "type", "preference", "department"]
@@ -209,6 +269,7 @@ API_PARAMETERS = [
     "topic",
     "child_of",
     "descendant_of",
+    "ancestor_of",
     "locale",
     "title",
     "slug",
@@ -261,6 +322,144 @@ def test_search_listing_and_api_parameters_never_cause_a_server_error(client, fo
     """
     query = data.draw(query_for(GET_TARGETS[path]))
     assert_no_server_error(client.get(path, query), f"{path}?{query!r}")
+
+
+@pytest.mark.parametrize("path", list(GET_TARGETS))
+@hypothesis_settings(HYPOTHESIS, max_examples=25)
+@given(data=st.data())
+def test_numbers_beyond_64_bits_in_any_parameter_never_cause_a_server_error(client, forum, path, data):
+    """Every parameter (page numbers, ids, departments, offsets) given only numbers the database cannot
+    hold gets a page, an empty result or a 400, every run.
+
+    If this fails, ?page=, ?department=, ?offset= or ?child_of= with a 20-digit number is a server error.
+    """
+    values = st.one_of(out_of_range_ids, st.lists(out_of_range_ids, min_size=2, max_size=3))
+    query = data.draw(st.dictionaries(st.sampled_from(GET_TARGETS[path]), values, min_size=1, max_size=4))
+    assert_no_server_error(client.get(path, query), f"{path}?{query!r}")
+
+
+@hypothesis_settings(HYPOTHESIS, max_examples=40)
+@given(number=impossible_ids)
+def test_ids_in_addresses_beyond_the_database_are_not_found(client, forum, number):
+    """A claim link, an API page or a private link with an impossible id is "not found", never a 500.
+
+    If this fails, /nominate/claim/9223372036854775808/ (an id SQLite cannot compare) is a server error.
+    """
+    part = quote(number, safe="")
+    for path in (
+        f"/nominate/claim/{part}/",
+        f"/cy/nominate/claim/{part}/",
+        f"/api/v2/pages/{part}/",
+        f"/api/v2/pages/find/?id={part}",
+        f"/openreferral/services/{part}",
+        f"/listing/{part}/",
+    ):
+        response = client.get(path)
+        assert response.status_code in (400, 404), (path, response.status_code)
+
+
+# --- The Wagtail API: every parameter checked before it reaches the database ------------------
+
+API = "/api/v2/pages/"
+API_MODELS = {"directory.ForumPage": ForumPage, "directory.DepartmentPage": DepartmentPage, None: Page}
+BAD_DATES = ["notadate", "2024-13-01", "2024-02-30", "0000-00-00", "99999-01-01", "2024-01-01T25:00", "1e309"]
+BAD_NUMBERS = ["1.5", "1e309", "NaN", "Infinity", "--1", "0x10", "1" * 400, "9223372036854775808"]
+BAD_BOOLEANS = ["maybe", "2", "yes", "TRUE ", "null", ""]
+wrongly_typed = st.one_of(
+    st.sampled_from(BAD_DATES + BAD_NUMBERS + BAD_BOOLEANS), out_of_range_ids, hostile_text.filter(lambda v: v)
+)
+
+
+def api_filter_fields(model):
+    return sorted(DirectoryPagesAPIViewSet.get_available_fields(model, db_fields_only=True))
+
+
+def assert_json_answer(response, what):
+    """A success or a 400 whose body is JSON with a message; nothing else."""
+    assert response.status_code in (200, 400, 404), f"{what} answered {response.status_code}"
+    body = json.loads(response.content)
+    if response.status_code != 200:
+        assert body["message"], what
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"offset": "9223372036854775808"},
+        {"offset": "-9223372036854775809"},
+        {"limit": "9223372036854775808"},
+        {"id": "9223372036854775808"},
+        {"child_of": "9223372036854775808"},
+        {"descendant_of": "18446744073709551616"},
+        {"ancestor_of": "9223372036854775808"},
+        {"translation_of": "9223372036854775808"},
+        {"search_operator": "xor", "search": "a"},
+        {"search_operator": "AND", "search": "a"},
+        {"type": "directory.ForumPage", "figures_as_of": "notadate"},
+        {"type": "directory.ForumPage", "last_verified": "2024-02-30"},
+        {"type": "directory.ForumPage", "members": "9223372036854775808"},
+        {"type": "directory.ForumPage", "audiences": "9223372036854775808"},
+        {"type": "directory.ForumPage", "community_type": "abc"},
+        {"type": "directory.DepartmentPage", "plan_next_review": "soon"},
+        {"type": "directory.ForumPage", "is_moderated": "maybe"},
+    ],
+    ids=lambda query: "&".join(f"{key}={value[:12]}" for key, value in query.items()),
+)
+def test_api_parameters_the_database_cannot_take_are_a_json_400(client, forum, query):
+    """Huge numbers, unknown search operators and values of the wrong type for a field are a 400 naming the
+    parameter, in JSON like the API's other errors.
+
+    If this fails, such a request to the open-data API is a server error (an HTML page a program cannot read).
+    """
+    response = client.get(API, query)
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"].startswith("application/json")
+    message = json.loads(response.content)["message"]
+    assert any(name in message for name in query if name not in ("type", "search")), message
+
+
+@pytest.mark.parametrize("model_type", list(API_MODELS), ids=str)
+@hypothesis_settings(HYPOTHESIS, max_examples=60)
+@given(data=st.data())
+def test_api_filters_of_the_wrong_type_get_a_json_answer(client, forum, model_type, data):
+    """Any field filter with a value of the wrong type (bad dates, decimals, booleans, huge ids, junk),
+    with unknown search operators and huge offsets, gets JSON results or a JSON 400, never a server error.
+
+    If this fails, a program using the open-data API gets an HTML error page it cannot read.
+    """
+    fields = api_filter_fields(API_MODELS[model_type])
+    query = data.draw(
+        st.dictionaries(
+            st.sampled_from([*fields, "offset", "limit", "search_operator", *API_PARAMETERS]),
+            wrongly_typed,
+            min_size=1,
+            max_size=3,
+        )
+    )
+    if model_type:
+        query["type"] = model_type
+    assert_json_answer(client.get(API, query), f"{API}?{query!r}")
+
+
+# --- Host headers -----------------------------------------------------------------------------
+
+odd_hosts = st.one_of(
+    st.sampled_from(["evil.example", "evil.example:80", "testserver.evil.example", "a b", "[::1", ":", "é.example"]),
+    st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r\n"), min_size=1, max_size=80),
+)
+
+
+@hypothesis_settings(HYPOTHESIS, max_examples=60)
+@given(host=odd_hosts, path=st.sampled_from(["/", "/cy/", "/directory/", "/api/v2/pages/", "/openreferral/services"]))
+def test_any_host_header_gets_an_answer_not_a_server_error(forum, host, path):
+    """A Host header we do not serve (or cannot parse) is a 400 with our page, never a 500.
+
+    If this fails, robots forging Host headers fill the error log, and the 400 page itself breaks.
+    """
+    response = Client(raise_request_exception=True).get(path, HTTP_HOST=host)
+    assert_no_server_error(response, f"Host: {host!r} {path}")
+    if response.status_code == 400:
+        assert "govuk-heading-l" in response.content.decode()
 
 
 @hypothesis_settings(HYPOTHESIS, max_examples=100)

@@ -20,6 +20,7 @@ from directory.forum_details import details_from_form
 from directory.models import ForumPage
 from directory.nominations import DuplicateEntry, find_existing_entry, is_listed, submit_claim, submit_nomination
 from directory.views.protection import private_page, public_form, refuse_as_spam
+from home.ids import parse_id
 
 SESSION_KEY = "directory_nomination"
 DONE_KEY = "directory_nomination_done"
@@ -235,7 +236,8 @@ def nomination_thanks(request, page):
 @public_form("nominate", "NOMINATION_RATE_LIMIT")
 def claim_entry(request, page, forum_id):
     """Someone who runs a listed community asks for its private link; an editor decides."""
-    forum = ForumPage.objects.listed().filter(pk=forum_id, alias_of__isnull=True).first()
+    # An id beyond the database's range is no entry (SQLite cannot even compare it: a 500).
+    forum = ForumPage.objects.listed().filter(pk=parse_id(forum_id), alias_of__isnull=True).first()
     if forum is None:
         raise Http404
     form = ClaimForm(request.POST if request.method == "POST" else None)

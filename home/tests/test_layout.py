@@ -8,6 +8,7 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.test import Client
 from django.template.loader import get_template, render_to_string
 
 from home import pages
@@ -90,6 +91,38 @@ def test_500_page_renders_without_context_or_database(django_assert_num_queries)
     assert "Sorry, there is a problem with the service" in html
     assert 'href="#main-content"' in html
     assert "/static/css/site.css" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_cache", [False, True])
+@pytest.mark.parametrize(
+    "path, language",
+    [
+        ("/", "en"),
+        ("/cy/", "cy"),
+        ("/directory/?q=money", "en"),
+        ("/cy/directory/money-talk/history/", "cy"),
+        ("/api/v2/pages/", "en"),
+        ("/openreferral/services", "en"),
+        ("/feeds/latest.atom", "en"),
+        ("/admin/", "en"),
+        ("/healthz", "en"),
+    ],
+)
+def test_a_host_not_allowed_gets_the_bad_request_page(site_tree, settings, page_cache, path, language):
+    """A request naming a host we do not serve is a 400 with our page, in the address's language, never a 500.
+
+    If this fails, the 400 page itself asks the request for its (refused) host, and every robot sending
+    a forged Host header fills the error log with server errors.
+    """
+    settings.PAGE_CACHE_ENABLED = page_cache
+    client = Client(raise_request_exception=True)
+    for host in ("evil.example", "evil.example:8000", "a b", "testserver.evil.example", "[::1", "xn--e1a.example"):
+        response = client.get(path, HTTP_HOST=host)
+        assert response.status_code == 400, (path, host)
+        html = response.content.decode()
+        assert f'<html lang="{language}"' in html and 'class="govuk-heading-l"' in html, (path, host)
+        assert "evil.example" not in html
 
 
 @pytest.mark.django_db
