@@ -11,6 +11,7 @@ import contextlib
 import http.cookies
 import json
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -181,6 +182,71 @@ def test_slow_clients_cannot_keep_others_from_being_answered(production_environm
                 client.join(timeout=10)
     assert len(answers) == SLOW_CLIENTS
     assert all(answer.startswith(b"HTTP/1.1 408") for answer in answers), answers
+
+
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+
+
+@contextlib.contextmanager
+def nginx_in_front(app_port, tmp_path):
+    """deploy/nginx.conf, as docker-compose.yml mounts it, on the loopback in front of ``app_port``."""
+    if NGINX is None:
+        pytest.skip("needs nginx (apt-get install nginx-light)")
+    shipped = (settings.BASE_DIR / "deploy" / "nginx.conf").read_text()
+    assert shipped.count("server web:8000;") == 1 and shipped.count("listen 8080;") == 1
+    port = free_port()
+    config = tmp_path / "nginx.conf"
+    config.write_text(
+        shipped.replace("server web:8000;", f"server 127.0.0.1:{app_port};").replace(
+            "listen 8080;", f"listen 127.0.0.1:{port};"
+        )
+    )
+    command = [NGINX, "-c", str(config), "-p", str(tmp_path), "-e", "stderr", "-g", "daemon off; pid nginx.pid;"]
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+    log_path = tmp_path / "nginx.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            assert server.poll() is None, f"nginx exited:\n{log_path.read_text()}"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "nginx did not start listening"
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_the_compose_proxy_answers_others_while_slow_clients_drip(production_environment, tmp_path):
+    """docker-compose.yml's nginx (deploy/nginx.conf, checked with ``nginx -t``) in front of gunicorn:
+    sixteen slowloris clients against nginx, and everyone else is still answered promptly.
+
+    If this fails, the shipped proxy configuration does not load, or does not shield the app.
+    """
+    with gunicorn(production_environment, tmp_path / "gunicorn.log") as (base_url, server):
+        with nginx_in_front(int(base_url.rsplit(":", 1)[1]), tmp_path) as port:
+            stop, answers = threading.Event(), []
+            clients = [
+                threading.Thread(target=drip_headers, args=(port, stop, answers), daemon=True)
+                for _ in range(SLOW_CLIENTS)
+            ]
+            for client in clients:
+                client.start()
+            try:
+                for _ in range(2):
+                    time.sleep(DRIP_SECONDS)
+                    status, body = fetch(f"http://127.0.0.1:{port}/healthz", timeout=5, Host="127.0.0.1")
+                    assert status == 200, body
+            finally:
+                stop.set()
+                for client in clients:
+                    client.join(timeout=10)
 
 
 def raw_request(port, head, body_chunks=(), timeout=10):
