@@ -6,5 +6,6 @@ from directory.admin import (  # noqa: F401
     editing,
     moderation,
     reports,
+    translating,
     translation_buttons,
 )
