@@ -233,7 +233,7 @@ def delete_unpublished_entry(forum, user=None):
     forum.delete()
 
 
-def create_nomination(kind, forum, contact, token):
+def create_nomination(kind, forum, contact, token, sent_quickly=False):
     """The nomination record: private contact details and the hash of the operator's token."""
     return Nomination.objects.create(
         reference=new_reference(),
@@ -244,6 +244,7 @@ def create_nomination(kind, forum, contact, token):
         message=contact.get("message", ""),
         language=site_language(),
         token_hash=hash_token(token),
+        sent_quickly=sent_quickly,
     )
 
 
@@ -266,11 +267,12 @@ def receipt_context(nomination, token=None):
 
 
 @transaction.atomic
-def submit_nomination(details, contact, locale=None):
+def submit_nomination(details, contact, locale=None, sent_quickly=False):
     """Create a draft entry for a nominated community, start moderation and email a receipt.
 
     ``details`` are the community's public details (``directory.forum_details`` shape);
-    ``contact`` has ``contact_name``, ``contact_email`` and an optional ``message``.
+    ``contact`` has ``contact_name``, ``contact_email`` and an optional ``message``;
+    ``sent_quickly`` flags a first step sent back faster than people usually manage.
     Returns ``(nomination, token)``; the token is only ever in the operator's email.
     Raises ``DuplicateEntry`` when the address is already in the directory.
     """
@@ -297,7 +299,7 @@ def submit_nomination(details, contact, locale=None):
     forum.save_revision(log_action=True)
     create_translation_aliases(forum)
     token = new_token()
-    nomination = create_nomination(Nomination.Kind.NEW, forum, contact, token)
+    nomination = create_nomination(Nomination.Kind.NEW, forum, contact, token, sent_quickly=sent_quickly)
     send_for_moderation(forum)
     queue_templated_email(
         nomination.contact_email,
@@ -405,12 +407,12 @@ def request_removal(nomination, reason=""):
 
 
 @transaction.atomic
-def submit_claim(forum, contact):
+def submit_claim(forum, contact, sent_quickly=False):
     """Someone who runs a listed community asks for its private link; an editor decides.
 
     Returns the claim (a ``Nomination`` of kind "claim"). Its link only works after approval.
     """
-    claim = create_nomination(Nomination.Kind.CLAIM, forum, contact, new_token())
+    claim = create_nomination(Nomination.Kind.CLAIM, forum, contact, new_token(), sent_quickly=sent_quickly)
     queue_templated_email(
         claim.contact_email,
         _("Your claim %(reference)s: %(title)s"),

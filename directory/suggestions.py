@@ -22,10 +22,11 @@ class NothingChanged(Exception):
     """The suggestion proposes the values the entry already has."""
 
 
-def submit_suggestion(forum, proposed, reason, suggester_name="", suggester_email=""):
+def submit_suggestion(forum, proposed, reason, suggester_name="", suggester_email="", sent_quickly=False):
     """Keep a suggested edit for the editors. ``proposed`` holds only the public details to change.
 
-    Raises ``NothingChanged`` if every proposed value is the entry's current value.
+    Raises ``NothingChanged`` if every proposed value is the entry's current value. ``sent_quickly``
+    flags a form sent back faster than people usually manage (see ``SpamGuardMixin``).
     """
     changes = changed_details(forum, proposed)
     if not changes:
@@ -37,6 +38,7 @@ def submit_suggestion(forum, proposed, reason, suggester_name="", suggester_emai
         suggester_name=suggester_name,
         suggester_email=suggester_email,
         language=site_language(),
+        sent_quickly=sent_quickly,
     )
 
 
@@ -103,9 +105,11 @@ def record_decision(suggestion, editor, status, subject, template_name, **change
     return suggestion
 
 
-def submit_problem_report(forum, kind, details="", reporter_email=""):
+def submit_problem_report(forum, kind, details="", reporter_email="", sent_quickly=False):
     """Put a problem with an entry (broken link, closed, wrong details…) in the editors' queue."""
-    return ProblemReport.objects.create(forum=forum, kind=kind, details=details, reporter_email=reporter_email)
+    return ProblemReport.objects.create(
+        forum=forum, kind=kind, details=details, reporter_email=reporter_email, sent_quickly=sent_quickly
+    )
 
 
 def resolve_problem_report(report, note="", dismiss=False):

@@ -274,6 +274,11 @@ class ModerationInspectView(generic.InspectView):
         value = super().get_field_display_value(field_name, field)
         return "—" if value is None or value == "" else value
 
+    def get_sent_quickly_display_value(self):
+        if self.object.sent_quickly:
+            return _("Yes: sent within seconds of the form opening, as robots do (and people using autofill)")
+        return _("No")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         forum = getattr(self.object, "forum", None)
@@ -281,6 +286,12 @@ class ModerationInspectView(generic.InspectView):
             nominations = [self.object] if isinstance(self.object, Nomination) else waiting_nominations(forum)
             context["review"] = review_context(forum, self.request.user, nominations)
         return context
+
+
+# Flags a record whose public form came back within seconds (kept, for editors to check: SpamGuardMixin).
+SENT_QUICKLY = Column(
+    "sent_quickly", label=_("Check"), accessor=lambda record: _("Sent quickly") if record.sent_quickly else ""
+)
 
 
 class ModerationViewSet(ModelViewSet):
@@ -326,13 +337,14 @@ class NominationViewSet(ModerationViewSet):
     menu_label = _("Nominations")
     menu_order = 100
     queryset_filter = {"kind": Nomination.Kind.NEW}
-    list_display = ["reference", "forum", Column("status", accessor="get_status_display"), "submitted_at"]
+    list_display = ["reference", "forum", Column("status", accessor="get_status_display"), SENT_QUICKLY, "submitted_at"]
     list_filter = ["status"]
     search_fields = ["reference", "contact_name", "contact_email", "forum__title"]
     inspect_view_fields = [
         "reference",
         "forum",
         "status",
+        "sent_quickly",
         "contact_name",
         "contact_email",
         "message",
@@ -355,6 +367,7 @@ class ClaimViewSet(ModerationViewSet):
         "forum",
         "contact_name",
         Column("status", accessor="get_status_display"),
+        SENT_QUICKLY,
         "submitted_at",
     ]
     list_filter = ["status"]
@@ -363,6 +376,7 @@ class ClaimViewSet(ModerationViewSet):
         "reference",
         "forum",
         "status",
+        "sent_quickly",
         "contact_name",
         "contact_email",
         "message",
@@ -395,12 +409,19 @@ class SuggestionViewSet(ModerationViewSet):
     menu_label = _("Suggested edits")
     menu_order = 300
     inspect_view_class = SuggestionInspectView
-    list_display = ["forum", Column("status", accessor="get_status_display"), "suggester_name", "created_at"]
+    list_display = [
+        "forum",
+        Column("status", accessor="get_status_display"),
+        "suggester_name",
+        SENT_QUICKLY,
+        "created_at",
+    ]
     list_filter = ["status"]
     search_fields = ["forum__title", "reason", "suggester_name"]
     inspect_view_fields = [
         "forum",
         "status",
+        "sent_quickly",
         "proposed",
         "reason",
         "suggester_name",
@@ -423,6 +444,7 @@ class ProblemReportViewSet(ModerationViewSet):
         "forum",
         Column("kind", accessor="get_kind_display"),
         Column("status", accessor="get_status_display"),
+        SENT_QUICKLY,
         "created_at",
     ]
     list_filter = ["status", "kind"]
@@ -431,6 +453,7 @@ class ProblemReportViewSet(ModerationViewSet):
         "forum",
         "kind",
         "status",
+        "sent_quickly",
         "details",
         "reporter_email",
         "resolution_note",

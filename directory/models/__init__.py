@@ -13,7 +13,7 @@ from .choices import (
 )
 from .departments import DepartmentIndexPage, DepartmentPage, DepartmentPageTag, Engagement
 from .forums import ForumIndexPage, ForumPage, ForumPageTag, normalise_website
-from .moderation import EditSuggestion, Nomination, OutboundEmail, ProblemReport
+from .moderation import EditSuggestion, Nomination, OutboundEmail, ProblemReport, SpentFormToken
 from .pages import NominationPage, ProgressPage
 from .taxonomy import Audience, CommunityType, Region
 from .upkeep import LinkCheck, PublicContentChange, ReviewReminder
@@ -47,5 +47,6 @@ __all__ = [
     "ProgressPage",
     "Region",
     "ReviewReminder",
+    "SpentFormToken",
     "normalise_website",
 ]

@@ -20,6 +20,18 @@ def person_language_field():
     )
 
 
+def sent_quickly_field():
+    """Whether the form came back faster than a person usually fills it in (kept, flagged for editors)."""
+    return models.BooleanField(
+        _("sent quickly"),
+        default=False,
+        help_text=_(
+            "Sent within a few seconds of the form opening, as robots do (and people using autofill): "
+            "check it with care."
+        ),
+    )
+
+
 class Nomination(models.Model):
     """An operator's request to list a community (or to claim an existing entry).
 
@@ -58,6 +70,7 @@ class Nomination(models.Model):
     # Set when someone else became the entry's contact: the link then answers "no longer works".
     token_revoked_at = models.DateTimeField(_("private link stopped"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    sent_quickly = sent_quickly_field()
     editor_comment = models.TextField(_("editor's comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -89,6 +102,7 @@ class EditSuggestion(models.Model):
     suggester_email = models.EmailField(_("email"), blank=True)
     language = person_language_field()
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    sent_quickly = sent_quickly_field()
     decision_reason = models.TextField(_("reason for decision"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -131,6 +145,7 @@ class ProblemReport(models.Model):
     details = models.TextField(_("details"), max_length=2000, blank=True)
     reporter_email = models.EmailField(_("email"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    sent_quickly = sent_quickly_field()
     resolution_note = models.TextField(_("resolution"), blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -171,3 +186,17 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} ({self.get_status_display()})"
+
+
+class SpentFormToken(models.Model):
+    """The random part of a public form's signed "started" token, once a submission has used it.
+
+    Each token is good for one submission: a robot cannot fetch one form and post it a thousand
+    times. Rows older than ``PUBLIC_FORM_MAX_AGE_SECONDS`` are deleted (their tokens have expired).
+    """
+
+    nonce = models.CharField(max_length=32, unique=True)
+    spent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return self.nonce

@@ -19,8 +19,13 @@ STEP_PATHS = {"community": "/nominate/", "suitability": "/nominate/suitability/"
 
 
 def started_long_ago():
-    """A signed start time a minute in the past: a person who took their time."""
+    """A signed start token a minute in the past: a person who took their time. Each is good for one submission."""
     return signed_start_time(time.time() - 60)
+
+
+def as_sent_again(data):
+    """``data`` with a start token of its own, as each new visit to a form gets (tokens are single-use)."""
+    return {**data, "started": started_long_ago()}
 
 
 def nomination_answers(**overrides):

@@ -71,3 +71,21 @@ def test_text_areas_keep_their_line_breaks():
     assert form.is_valid() and "\r\n\r\n" in form.cleaned_data["reason"]
     summary = forms.NominationCommunityForm.base_fields["summary"]
     assert summary.clean("One line.\nAnother line.") == "One line.\nAnother line."
+
+
+def test_used_start_tokens_are_remembered_until_they_expire(settings):
+    """A token's nonce is refused the second time; records older than the tokens' lifetime are deleted.
+
+    If this fails, used tokens work again, or the table of used tokens grows for ever.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from directory.models import SpentFormToken
+
+    settings.PUBLIC_FORM_MAX_AGE_SECONDS = 3600
+    assert forms.spend_start_nonce("a" * 32) and not forms.spend_start_nonce("a" * 32)
+    SpentFormToken.objects.filter(nonce="a" * 32).update(spent_at=timezone.now() - datetime.timedelta(hours=2))
+    assert forms.spend_start_nonce("b" * 32)
+    assert list(SpentFormToken.objects.values_list("nonce", flat=True)) == ["b" * 32]

@@ -5,13 +5,18 @@ it is public everywhere and the operator is emailed. Also: request changes and r
 duplicates and claims, spam and flood protection, and what the forms do with bad input.
 """
 
+import re
+import time
+
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from wagtail.models import WorkflowState
 
+from directory.forms import START_SALT, signed_start_time
 from directory.models import EditSuggestion, ForumPage, Nomination, OutboundEmail, ProblemReport
 from directory.tests.factories import ForumPageFactory
 from directory.tests.nomination_helpers import (
+    as_sent_again,
     nominate,
     nomination_answers,
     nomination_for,
@@ -288,17 +293,125 @@ def test_honeypot_refuses_and_stores_nothing(client, site_tree, django_capture_o
     assert OutboundEmail.objects.count() == 0 and Session.objects.count() == 0
 
 
-def test_a_form_sent_too_fast_is_refused(client, site_tree):
-    """A first step sent a moment after it was served (or with a forged start time) is refused.
+SEND_AGAIN = "Your answers have not been sent yet. Check them and send the form again."
 
-    If this fails, scripts can post nominations as fast as they like.
+
+def hidden_start_token(response):
+    """The ``started`` token in the form a response shows."""
+    return re.search(r'name="started" value="([^"]+)"', response.content.decode()).group(1)
+
+
+@pytest.fixture
+def listed_forum(directory_index):
+    page = ForumPageFactory(parent=directory_index, title="Money Talk", website="https://money.example.org")
+    page.save_revision().publish()
+    return ForumPage.objects.get(pk=page.pk)
+
+
+def public_forms(client, forum):
+    """Each timed public form: (address, answers as typed, whether it kept them, a typed answer to find)."""
+    form = client.get(f"{forum.url}suggest/").context["form"]
+    suggestion = {name: form[name].value() for name in form.fields if form[name].value() not in (None, "", [])}
+    suggestion.update(summary="Money and debt help.", reason="Their about page says so.", nickname="")
+    claim = {"contact_name": "Real Owner", "contact_email": "owner@example.org", "message": "Mine.", "confirm": "on"}
+    nomination = nomination_answers()["community"]
+    report = {"kind": "broken_link", "details": "Gone missing."}
+    return {
+        "nomination": (
+            "/nominate/",
+            nomination,
+            lambda: "directory_nomination" in client.session,
+            nomination["summary"],
+        ),
+        "claim": (f"/nominate/claim/{forum.pk}/", claim, Nomination.objects.filter(kind="claim").exists, "Real Owner"),
+        "suggestion": (f"{forum.url}suggest/", suggestion, EditSuggestion.objects.exists, "Money and debt help."),
+        "report": (f"{forum.url}report/", report, ProblemReport.objects.exists, "Gone missing."),
+    }
+
+
+def forget_submissions(client):
+    """Nothing kept any more, so that a second submission that is kept shows."""
+    for model in (Nomination, EditSuggestion, ProblemReport):
+        model.objects.all().delete()
+    client.session.flush()
+
+
+@pytest.mark.parametrize("surface", ["nomination", "claim", "suggestion", "report"])
+def test_a_start_token_is_good_for_one_submission_only(client, site_tree, listed_forum, surface):
+    """Posting a form again with a token already used stores nothing and shows the form again, as typed,
+    asking to send it again (with a fresh token that then works).
+
+    If this fails, a robot fetches one form and posts it thousands of times.
     """
-    from directory.forms import signed_start_time
+    path, answers, stored, typed = public_forms(client, listed_forum)[surface]
+    token = started_long_ago()
+    first = client.post(path, {**answers, "started": token})
+    assert SEND_AGAIN not in first.content.decode() and stored()
+    forget_submissions(client)
 
-    fast = nomination_answers(started=signed_start_time())["community"]
-    assert client.post("/nominate/", fast).status_code == 400
-    forged = nomination_answers(started="12345:forged")["community"]
-    assert client.post("/nominate/", forged).status_code == 400
+    again = client.post(path, {**answers, "started": token})
+    text = again.content.decode()
+    assert again.status_code == 200 and "govuk-error-summary" in text and SEND_AGAIN in text
+    assert not stored(), "a used token stored a second submission"
+    assert typed in text, "what was typed is shown again"
+    fresh = hidden_start_token(again)
+    assert fresh != token
+    resent = client.post(path, {**answers, "started": fresh})
+    assert resent.status_code in (200, 302) and SEND_AGAIN not in resent.content.decode() and stored()
+
+
+@pytest.mark.parametrize(
+    "started",
+    [
+        pytest.param(lambda: signed_start_time(time.time() - 7 * 3600), id="expired"),
+        pytest.param(lambda: "12345:forged", id="forged"),
+        pytest.param(lambda: "", id="missing"),
+        pytest.param(lambda: signing.dumps(int(time.time()) - 60, salt=START_SALT), id="old-kind"),
+    ],
+)
+def test_a_stale_or_forged_token_asks_to_send_again_and_keeps_the_answers(client, site_tree, listed_forum, started):
+    """A form posted with an expired, forged, missing or old-style token is shown again with everything
+    typed and a request to send it again; nothing is stored until it is.
+
+    If this fails, tokens harvested once work for ever, or a person who left a form open loses it.
+    """
+    report = {"kind": "broken_link", "details": "The link is dead.", "started": started()}
+    response = client.post(f"{listed_forum.url}report/", report)
+    text = response.content.decode()
+    assert response.status_code == 200 and SEND_AGAIN in text and "The link is dead." in text
+    assert not ProblemReport.objects.exists()
+    resent = client.post(f"{listed_forum.url}report/", {**report, "started": hidden_start_token(response)})
+    assert "Thank you" in resent.content.decode() and ProblemReport.objects.count() == 1
+
+
+def test_a_form_sent_back_within_seconds_is_kept_and_flagged_for_editors(
+    client, site_tree, listed_forum, admin_client, django_capture_on_commit_callbacks
+):
+    """A nomination, claim, suggestion or report sent back within PUBLIC_FORM_MIN_SECONDS (autofill, or a
+    robot) is kept and marked "Sent quickly" in the editors' lists and record pages; one that took
+    longer is not marked.
+
+    If this fails, people who use autofill lose what they sent, or editors cannot tell likely robots apart.
+    """
+    now = signed_start_time()
+    assert nominate(client, django_capture_on_commit_callbacks, started=now).status_code == 302
+    forms_now = public_forms(client, listed_forum)
+    for surface in ("claim", "suggestion", "report"):
+        path, answers, stored, _typed = forms_now[surface]
+        client.post(path, {**answers, "started": signed_start_time()})
+        assert stored(), surface
+    nomination = Nomination.objects.get(kind="new")
+    assert nomination.sent_quickly and Nomination.objects.get(kind="claim").sent_quickly
+    assert EditSuggestion.objects.get().sent_quickly and ProblemReport.objects.get().sent_quickly
+    for listing in ("nominations", "claims", "suggestions", "problem_reports"):
+        assert "Sent quickly" in admin_client.get(f"/admin/{listing}/").content.decode(), listing
+    record = admin_client.get(f"/admin/nominations/inspect/{nomination.pk}/").content.decode()
+    assert "Yes: sent within seconds of the form opening" in record
+
+    ProblemReport.objects.all().delete()
+    client.post(f"{listed_forum.url}report/", {"kind": "other", "details": "Slow.", "started": started_long_ago()})
+    assert not ProblemReport.objects.get().sent_quickly
+    assert "Sent quickly" not in admin_client.get("/admin/problem_reports/").content.decode()
 
 
 def test_too_many_nominations_from_one_address_get_a_friendly_429(
@@ -396,7 +509,7 @@ def test_the_limit_is_shared_through_redis(client, site_tree, settings):
     settings.CONTRIBUTION_RATE_LIMIT = "2/h"
     forum = ForumPageFactory(parent=site_tree["directory"])
     report = {"kind": "broken_link", "started": started_long_ago()}
-    statuses = [client.post(f"{forum.url}report/", report).status_code for _ in range(3)]
+    statuses = [client.post(f"{forum.url}report/", as_sent_again(report)).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
 
 

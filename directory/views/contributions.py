@@ -46,7 +46,7 @@ def suggest_edit(request, page):
         form = SuggestionForm(request.POST)
         if form.is_spam():
             return refuse_as_spam(request)
-        if form.is_valid():
+        if form.is_valid() and form.accept_start():
             try:
                 submit_suggestion(
                     forum,
@@ -54,6 +54,7 @@ def suggest_edit(request, page):
                     form.cleaned_data["reason"],
                     suggester_name=form.cleaned_data["suggester_name"],
                     suggester_email=form.cleaned_data["suggester_email"],
+                    sent_quickly=form.sent_quickly,
                 )
             except NothingChanged:
                 form.add_error(
@@ -75,9 +76,13 @@ def report_problem(request, page):
     if request.method == "POST":
         if form.is_spam():
             return refuse_as_spam(request)
-        if form.is_valid():
+        if form.is_valid() and form.accept_start():
             submit_problem_report(
-                forum, form.cleaned_data["kind"], form.cleaned_data["details"], form.cleaned_data["reporter_email"]
+                forum,
+                form.cleaned_data["kind"],
+                form.cleaned_data["details"],
+                form.cleaned_data["reporter_email"],
+                sent_quickly=form.sent_quickly,
             )
             return render_thanks(request, page, _("Thank you for telling us"))
     return TemplateResponse(request, "directory/forum_report.html", {"page": page, "forum": forum, "form": form})

@@ -75,9 +75,11 @@ def bound_step_form(request, step):
     return step.form_class(MultiValueDict(data)) if data is not None else None
 
 
-def save_step(request, step):
+def save_step(request, step, form):
     state = request.session.get(SESSION_KEY, {"steps": {}})
     state["steps"][step.name] = {key: request.POST.getlist(key) for key in request.POST if key not in NOT_STORED}
+    if form.check_fill_time:  # the timed (first) step: flag a nomination whose first step came back very fast
+        state["sent_quickly"] = form.sent_quickly
     request.session[SESSION_KEY] = state
 
 
@@ -146,7 +148,9 @@ def nomination_step(request, page, step_name):
         existing = find_existing_entry(form.cleaned_data["website"])
         if existing is not None:
             return render_duplicate(request, page, existing)
-    save_step(request, step)
+    if not form.accept_start():  # a stale or used token: the step again, as typed, to send again
+        return render_step(request, page, step, form)
+    save_step(request, step, form)
     following = STEPS.index(step) + 1
     if request.GET.get("change") == "1" or following == len(STEPS):
         return HttpResponseRedirect(check_url(page))
@@ -207,7 +211,12 @@ def check_answers(request, page):
             cleaned.update(form.cleaned_data)
         contact = {name: cleaned[name] for name in ("contact_name", "contact_email", "message")}
         try:
-            nomination, _token = submit_nomination(details_from_form(cleaned), contact, locale=page.locale)
+            nomination, _token = submit_nomination(
+                details_from_form(cleaned),
+                contact,
+                locale=page.locale,
+                sent_quickly=request.session.get(SESSION_KEY, {}).get("sent_quickly", False),
+            )
         except DuplicateEntry as duplicate:
             forget_nomination(request)
             return render_duplicate(request, page, duplicate.forum)
@@ -244,8 +253,8 @@ def claim_entry(request, page, forum_id):
     if request.method == "POST":
         if form.is_spam():
             return refuse_as_spam(request)
-        if form.is_valid():
-            claim = submit_claim(forum, form.cleaned_data)
+        if form.is_valid() and form.accept_start():
+            claim = submit_claim(forum, form.cleaned_data, sent_quickly=form.sent_quickly)
             request.session[DONE_KEY] = {"reference": claim.reference, "kind": claim.kind}
             return HttpResponseRedirect(localised_url(page) + "thanks/")
     return TemplateResponse(request, "directory/nomination_claim.html", {"page": page, "forum": forum, "form": form})
