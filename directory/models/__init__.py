@@ -15,6 +15,7 @@ from .departments import DepartmentIndexPage, DepartmentPage, DepartmentPageTag,
 from .forums import ForumIndexPage, ForumPage, ForumPageTag, normalise_website
 from .moderation import EditSuggestion, Nomination, OutboundEmail, ProblemReport, SpentFormToken
 from .pages import NominationPage, ProgressPage
+from .redactions import RevisionRedaction
 from .taxonomy import Audience, CommunityType, Region
 from .upkeep import LinkCheck, PublicContentChange, ReviewReminder
 
@@ -47,6 +48,7 @@ __all__ = [
     "ProgressPage",
     "Region",
     "ReviewReminder",
+    "RevisionRedaction",
     "SpentFormToken",
     "normalise_website",
 ]
