@@ -4,14 +4,20 @@ Only published revisions are compared, each with the one published before it, an
 public fields listed in ``HISTORY_FIELDS`` — an allow-list, so private fields (contact
 details, editor notes) and internal bookkeeping can never appear. The work is bounded: a fixed
 number of queries whatever the length of the history, and at most ``HISTORY_LIMIT`` entries.
+
+Values editors have removed (``RevisionRedaction``: personal data corrected since) show as
+"Removed by an editor" wherever they would appear, in every language's copy of the entry.
 """
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils import dateparse, formats
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
-from wagtail.models import PageLogEntry, Revision
+from wagtail.models import Page, PageLogEntry, Revision
 
 from directory.models import (
     Audience,
@@ -23,6 +29,7 @@ from directory.models import (
     ForumStatus,
     OperatorKind,
     Region,
+    RevisionRedaction,
 )
 
 HISTORY_LIMIT = 100
@@ -69,14 +76,22 @@ VOCABULARIES = {"community_type": CommunityType, "audiences": Audience, "regions
 
 @dataclass
 class FieldChange:
+    """One field's change; a removed value is "" with its ``*_removed`` flag set (it never leaves here)."""
+
     label: str
     old: str
     new: str
+    name: str = ""
+    old_revision_id: int | None = None
+    new_revision_id: int | None = None
+    old_removed: bool = False
+    new_removed: bool = False
 
 
 @dataclass
 class HistoryEntry:
     published_at: object
+    revision_id: int | None = None
     first: bool = False
     from_suggestion: bool = False
     changes: list = field(default_factory=list)
@@ -103,6 +118,25 @@ def raw_value(content, name):
     return value
 
 
+def comparable(value):
+    """A raw value as a set member (lists become tuples)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def removed_values(forum):
+    """``{field name: {raw values}}`` editors removed from the history of any language's copy of ``forum``."""
+    copies = Page.objects.filter(translation_key=forum.translation_key).annotate(key=Cast("pk", CharField()))
+    rows = RevisionRedaction.objects.filter(
+        revision__base_content_type=ContentType.objects.get_for_model(Page),
+        revision__object_id__in=copies.values("key"),
+    ).values_list("field_name", "revision__content")
+    removed = {}
+    for name, content in rows:
+        if name in HISTORY_FIELDS:
+            removed.setdefault(name, set()).add(comparable(raw_value(content, name)))
+    return removed
+
+
 def public_history(forum):
     """The entry's published changes, newest first: date and the public fields changed, old → new."""
     page_id = source_page(forum)
@@ -125,25 +159,44 @@ def public_history(forum):
         if revision_id in contents
     ]
     names = display_names(snapshots)
+    removed = removed_values(forum)
     entries = []
-    previous = None
+    previous = previous_id = None
     for index, (revision_id, timestamp, snapshot) in enumerate(snapshots):
         if previous is None:
             # The oldest entry is only "first published" if the history is not cut off.
             if index == 0 and len(publishes) <= HISTORY_LIMIT:
-                entries.append(HistoryEntry(published_at=timestamp, first=True))
-            previous = snapshot
+                entries.append(HistoryEntry(published_at=timestamp, revision_id=revision_id, first=True))
+            previous, previous_id = snapshot, revision_id
             continue
-        changes = [
-            FieldChange(field_label(name), display(name, previous[name], names), display(name, snapshot[name], names))
-            for name in HISTORY_FIELDS
-            if previous[name] != snapshot[name]
-        ]
+        changes = []
+        for name in HISTORY_FIELDS:
+            if previous[name] == snapshot[name]:
+                continue
+            old_removed = comparable(previous[name]) in removed.get(name, ())
+            new_removed = comparable(snapshot[name]) in removed.get(name, ())
+            changes.append(
+                FieldChange(
+                    field_label(name),
+                    "" if old_removed else display(name, previous[name], names),
+                    "" if new_removed else display(name, snapshot[name], names),
+                    name=name,
+                    old_revision_id=previous_id,
+                    new_revision_id=revision_id,
+                    old_removed=old_removed,
+                    new_removed=new_removed,
+                )
+            )
         if changes:
             entries.append(
-                HistoryEntry(published_at=timestamp, changes=changes, from_suggestion=revision_id in suggested)
+                HistoryEntry(
+                    published_at=timestamp,
+                    revision_id=revision_id,
+                    changes=changes,
+                    from_suggestion=revision_id in suggested,
+                )
             )
-        previous = snapshot
+        previous, previous_id = snapshot, revision_id
     entries.reverse()
     return entries
 

@@ -5,6 +5,7 @@ from directory.admin import (  # noqa: F401
     compare,
     editing,
     moderation,
+    redactions,
     reports,
     translating,
     translation_buttons,
