@@ -106,8 +106,14 @@ def emails_to(address):
     return list(OutboundEmail.objects.filter(to=address).order_by("pk"))
 
 
-def fill_in_dialog(page, action, comment, language):
-    """Type the comment into the action's dialog and send it."""
+def decide_in_dialog(page, menu, button, action, comment, language):
+    """Open ``menu`` (a "…" dropdown), press the action's ``button`` in it, type the comment into
+    the action's dialog and send it."""
+    menu.locator(".w-dropdown__toggle").click()
+    button = menu.locator(button)
+    if language == "en":
+        expect(button).to_contain_text(ENGLISH_LABELS[action])
+    button.click()
     dialog = page.get_by_role("dialog")
     comment_box = dialog.locator('textarea[name="comment"]')
     expect(comment_box).to_be_visible()
@@ -124,13 +130,7 @@ def fill_in_dialog(page, action, comment, language):
 def decide_in_the_editor(page, forum, action, comment, language):
     """From the page editor: the footer's action menu, the action's dialog, back to the explorer."""
     page.goto(f"/admin/pages/{forum.pk}/edit/")
-    footer = page.locator("footer")
-    footer.locator(".w-dropdown__toggle").click()
-    button = footer.locator(FOOTER_BUTTONS[action])
-    if language == "en":
-        expect(button).to_contain_text(ENGLISH_LABELS[action])
-    button.click()
-    fill_in_dialog(page, action, comment, language)
+    decide_in_dialog(page, page.locator("footer"), FOOTER_BUTTONS[action], action, comment, language)
     expect(page).not_to_have_url(re.compile(rf"/admin/pages/{forum.pk}/edit/$"))
 
 
@@ -139,12 +139,7 @@ def decide_on_the_dashboard(page, forum, action, comment, language):
     page.goto("/admin/")
     awaiting = page.locator("#awaiting-review-section")
     row = awaiting.get_by_role("row").filter(has_text=forum.title)
-    row.locator(".w-dropdown__toggle").click()
-    button = row.locator(DASHBOARD_BUTTONS[action])
-    if language == "en":
-        expect(button).to_have_text(ENGLISH_LABELS[action])
-    button.click()
-    fill_in_dialog(page, action, comment, language)
+    decide_in_dialog(page, row, DASHBOARD_BUTTONS[action], action, comment, language)
     expect(awaiting.get_by_role("row").filter(has_text=forum.title)).to_have_count(0)
 
 
