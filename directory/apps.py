@@ -28,3 +28,7 @@ class DirectoryConfig(AppConfig):
         from directory.admin.reports import protect_admin_exports
 
         protect_admin_exports()
+
+        from directory.admin.workflow import require_a_comment_to_request_changes
+
+        require_a_comment_to_request_changes()

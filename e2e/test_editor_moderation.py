@@ -119,6 +119,12 @@ def decide_in_dialog(page, menu, button, action, comment, language):
     expect(comment_box).to_be_visible()
     if language == "en":
         expect(dialog.get_by_role("heading", name=ENGLISH_LABELS[action])).to_be_visible()
+    if action == "reject":  # a comment is needed: sent empty, the dialog stays with the error
+        dialog.locator('button[type="submit"]').click()
+        expect(dialog.locator(".error-message")).to_be_visible()
+        if language == "en":
+            expect(dialog.get_by_text("Enter what needs to change")).to_be_visible()
+        comment_box = dialog.locator('textarea[name="comment"]')
     comment_box.fill(comment)
     with page.expect_navigation():
         dialog.locator('button[type="submit"]').click()

@@ -5,7 +5,9 @@ Three changes to Wagtail's view:
   is sent back to the entry and told what happened, not shown Wagtail's generic "no permission".
 - Without JavaScript (no dialog), the action's form is a whole admin page, and a form with
   errors is shown again; Wagtail answers such requests with the dialog's JSON.
-- "Request changes" needs a comment: it is the operator's only way to learn what to change.
+- "Request changes" needs a comment: it is the operator's only way to learn what to change. The
+  form is the workflow task's own (``require_a_comment_to_request_changes``), so Wagtail's dialog
+  behind the page editor's footer, which is not this view, asks for it too.
 """
 
 from django import forms
@@ -17,6 +19,7 @@ from wagtail.admin import messages
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.pages.workflow import WorkflowActionView
 from wagtail.forms import TaskStateCommentForm
+from wagtail.models import Task
 
 from directory.moderation import DecisionAlreadyTaken
 
@@ -33,14 +36,27 @@ class RequestChangesForm(TaskStateCommentForm):
     )
 
 
+def require_a_comment_to_request_changes():
+    """Make ``RequestChangesForm`` the workflow tasks' form for "Request changes" (at start-up).
+
+    Wagtail asks the task for the form wherever an editor decides: this view (the dashboard's
+    dialog, the page without JavaScript) and its own ``collect_action_data`` view behind the page
+    editor's footer dialog.
+    """
+    original = Task.get_form_for_action
+    if getattr(original, "requires_comment", False):
+        return
+
+    def get_form_for_action(self, action):
+        form_class = original(self, action)
+        return RequestChangesForm if action == "reject" and form_class is TaskStateCommentForm else form_class
+
+    get_form_for_action.requires_comment = True
+    Task.get_form_for_action = get_form_for_action
+
+
 class DecideOnceWorkflowActionView(WorkflowActionView):
     page_template_name = "directory/admin/workflow_action.html"
-
-    def get_form_class(self):
-        form_class = super().get_form_class()
-        if self.action_name == "reject" and form_class is TaskStateCommentForm:
-            return RequestChangesForm
-        return form_class
 
     @property
     def in_dialog(self):

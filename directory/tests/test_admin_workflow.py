@@ -102,6 +102,20 @@ def test_in_the_dialog_request_changes_succeeds(forum, editor, django_capture_on
     assert Nomination.objects.get(forum=forum).status == Nomination.Status.CHANGES_REQUESTED
 
 
+def test_the_page_editors_dialog_also_needs_a_comment_to_request_changes(forum, editor):
+    """The page editor's footer asks Wagtail's other view (collect_action_data) for the dialog: an
+    empty comment is shown again with the error there too, and a comment goes through.
+
+    If this fails, "Request changes" from the page editor emails the operator a blank comment.
+    """
+    url = f"/admin/pages/workflow/collect_action_data/{forum.pk}/reject/{forum.current_workflow_task_state.pk}/"
+    client = signed_in(Client(), editor)
+    data = json.loads(client.post(url, {"comment": " "}, **DIALOG).content)
+    assert data["step"] == "action" and "Enter what needs to change" in data["html"]
+    data = json.loads(client.post(url, {"comment": "Add your house rules."}, **DIALOG).content)
+    assert data == {"step": "success", "cleaned_data": {"comment": "Add your house rules."}}
+
+
 def test_the_plain_form_is_in_the_editors_admin_language(forum, editor):
     """An editor whose admin is in Welsh gets the form in Welsh.
 
