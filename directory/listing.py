@@ -791,7 +791,8 @@ def department_engagements(department, locale=None):
     one, otherwise the page the engagement was recorded against.
     """
     engagements = list(
-        department.engagements.filter(forum__in=ForumPage.objects.listed())
+        # A list of ids, not a queryset: a draft's (preview's) engagements are filtered in memory.
+        department.engagements.filter(forum__in=ForumPage.objects.listed().values_list("pk", flat=True))
         .select_related("forum")
         .order_by("sort_order", "pk")
     )
