@@ -133,11 +133,18 @@ class PublicScope:
 
     def forums(self):
         """As ``listed_forums``: live, public, not delisted, in the locale."""
-        return self._in_language(ForumPage.objects.live().exclude(self.private).exclude(status=ForumStatus.DELISTED))
+        return self._in_language(self.forums_in_every_language())
 
     def departments(self):
         """As ``public_departments``: live and public, in the locale."""
-        return self._in_language(DepartmentPage.objects.live().exclude(self.private))
+        return self._in_language(self.departments_in_every_language())
+
+    def forums_in_every_language(self):
+        """Listed communities in any language (an engagement may be recorded against any copy)."""
+        return ForumPage.objects.live().exclude(self.private).exclude(status=ForumStatus.DELISTED)
+
+    def departments_in_every_language(self):
+        return DepartmentPage.objects.live().exclude(self.private)
 
 
 def clean_query(value):

@@ -14,7 +14,7 @@ import csv
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,9 +22,8 @@ from taggit.models import Tag
 from wagtail.models import Locale
 
 from directory.exports import LineBuffer, csv_cell
-from directory.listing import public_departments
-from directory.models import DepartmentPageTag, Engagement, EngagementStatus, ForumPage, PlanStatus
-from home.privacy import is_private_expression
+from directory.listing import PublicScope
+from directory.models import DepartmentPageTag, Engagement, EngagementStatus, PlanStatus
 
 # Communities a body has taken part in (now or before), and where it is taking part now.
 ENGAGED_STATUSES = (EngagementStatus.ACTIVE, EngagementStatus.PAUSED, EngagementStatus.ENDED)
@@ -146,14 +145,14 @@ class Progress:
         )
 
 
-def department_progress(listed, locale=None):
+def department_progress(listed, public):
     """Public bodies by name, each annotated with communities ``identified``, ``engaged`` and ``active``.
 
     ``listed`` is the communities anyone may see, in any language (engagements may be recorded
-    against a community's page in another language).
+    against a community's page in another language); ``public`` the ``PublicScope``.
     """
     return list(
-        public_departments(locale)
+        public.departments()
         .annotate(**engagement_counts(listed, "engagements__"))
         .defer_streamfields()
         .order_by(Lower("title"))
@@ -179,15 +178,13 @@ def government_totals(departments, listed):
     return totals, engagements_by_status
 
 
-def topic_coverage(listed, locale=None):
+def topic_coverage(public):
     """Topics of listed communities, most communities first, with how many have a body listening."""
-    forums = listed.filter(locale=locale or Locale.get_active())
-    # Bodies listening are live and public (in every language: home.privacy).
-    listening_keys = (
-        Engagement.objects.filter(status__in=LISTENING_STATUSES, department__live=True)
-        .exclude(is_private_expression(OuterRef("department__translation_key")))
-        .values("forum__translation_key")
-    )
+    forums = public.forums()
+    # Bodies listening are live and public, in any language (a restriction covers every copy).
+    listening_keys = Engagement.objects.filter(
+        status__in=LISTENING_STATUSES, department__in=public.departments_in_every_language()
+    ).values("forum__translation_key")
     items = "directory_forumpagetag_items__content_object"
     in_directory = Q(**{f"{items}__in": forums})
     topics = (
@@ -215,11 +212,11 @@ def topic_coverage(listed, locale=None):
 
 def progress_figures(locale=None):
     """Everything /progress/ shows, in the active language by default."""
-    locale = locale or Locale.get_active()
-    listed = ForumPage.objects.listed()
-    departments = department_progress(listed, locale)
+    public = PublicScope(locale or Locale.get_active())  # the private pages read once for every figure
+    listed = public.forums_in_every_language()
+    departments = department_progress(listed, public)
     totals, engagements_by_status = government_totals(departments, listed)
-    topics = topic_coverage(listed, locale)
+    topics = topic_coverage(public)
     threshold = coverage_threshold()
     gaps = [topic for topic in topics if topic.communities >= threshold and topic.listening == 0]
     if gaps:

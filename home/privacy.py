@@ -28,6 +28,26 @@ def restricted_tops():
     return sorted(Page.objects.filter(translation_key__in=keys).values_list("path", flat=True))
 
 
+def path_after_subtree(path):
+    """The first tree path after every path that starts with ``path`` (None after the last).
+
+    Paths use treebeard's alphabet (0-9, A-Z), which sorts the same way in every collation, so
+    the range lets the database read the path index instead of testing every page.
+    """
+    alphabet = Page.alphabet
+    for index in reversed(range(len(path))):
+        place = alphabet.index(path[index])
+        if place + 1 < len(alphabet):
+            return path[:index] + alphabet[place + 1]
+    return None
+
+
+def subtree_q(path):
+    """A ``Q`` for the page at ``path`` and every page below it."""
+    after = path_after_subtree(path)
+    return Q(path__startswith=path, path__gte=path) & (Q(path__lt=after) if after else Q())
+
+
 def private_q():
     """A ``Q`` matching every private page (one query now; the rest runs inside the filtered query)."""
     tops, kept = restricted_tops(), []
@@ -38,7 +58,7 @@ def private_q():
         return Q(pk__in=[])
     below = Q()
     for path in kept:
-        below |= Q(path__startswith=path)
+        below |= subtree_q(path)
     keys = Page.objects.filter(below).values("translation_key")
     # An alias made other than as a translation has its own key: it is private with its original.
     copies = Q(translation_key__in=keys) | Q(alias_of__in=Page.objects.filter(translation_key__in=keys).values("pk"))

@@ -145,7 +145,7 @@ def test_figures_take_the_same_queries_however_large_the_directory(government, d
     many = count_queries(progress_figures)
 
     assert few == many
-    assert many <= 7  # two view-restriction lookups, locale, bodies, totals, topics, responsible bodies
+    assert many <= 6  # private pages (read once), locale, bodies, totals, topics, responsible bodies
 
 
 def test_page_takes_the_same_queries_however_large_the_directory(

@@ -13,7 +13,7 @@ from wagtail.models import Locale, Page, PageViewRestriction, get_page_models
 from directory.listing import listed_forums
 from directory.tests.factories import ForumPageFactory
 from directory.translation import ensure_welsh_tree
-from home.privacy import TranslatedPrivacy, private_q
+from home.privacy import TranslatedPrivacy, path_after_subtree, private_q
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +107,16 @@ def test_the_admin_shows_the_other_languages_page_as_private(admin_client, forum
     assert "Privacy is inherited" in response.json()["html"]
     own = admin_client.get(reverse("wagtailadmin_pages:set_privacy", args=[english.pk])).json()["html"]
     assert "Privacy is inherited" not in own
+
+
+@pytest.mark.parametrize(
+    ("path", "after"), [("0001", "0002"), ("00010009", "0001000A"), ("0001000Z", "0001001"), ("ZZZZ", None)]
+)
+def test_a_subtree_is_read_as_a_range_of_paths(path, after):
+    """The range that stands for a page's subtree ends just after its last possible descendant.
+
+    If this fails, a private section's pages could fall outside the range and be listed.
+    """
+    assert path_after_subtree(path) == after
+    descendants = [path, path + "0000", path + "Z" * 8]
+    assert all(path <= descendant and (after is None or descendant < after) for descendant in descendants)
