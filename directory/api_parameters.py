@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rest_framework.filters import BaseFilterBackend
 from taggit.managers import TaggableManager
 from wagtail.api.v2.utils import BadRequestError
+from wagtail.fields import StreamField
 
 from home.ids import ID_MAX, parse_id, parse_whole_number
 
@@ -69,10 +70,14 @@ def check_field_filter(model, name, value):
     if isinstance(field, models.IntegerField):
         check_integer(name, value)
         return
+    if isinstance(field, StreamField | models.JSONField):
+        raise bad_value(name, value, _("this field cannot be used as a filter"))
     try:
         field.to_python(value)
     except ValidationError as error:
         raise bad_value(name, value, " ".join(error.messages)) from error
+    except (TypeError, ValueError) as error:
+        raise bad_value(name, value, _("not a value this field can hold")) from error
 
 
 def check_find_query(query):

@@ -13,6 +13,8 @@ import json
 from urllib.parse import quote
 
 import pytest
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given
@@ -22,6 +24,7 @@ from wagtail.models import Page
 
 from directory import nominations
 from directory.api import DirectoryPagesAPIViewSet
+from directory.api_parameters import PAGE_ID_PARAMETERS
 from directory.forms import SuggestionForm, initial_from_details
 from directory.forum_details import details_from_forum
 from directory.models import DepartmentPage, EditSuggestion, ForumPage, Nomination, ProblemReport
@@ -365,13 +368,51 @@ API_MODELS = {"directory.ForumPage": ForumPage, "directory.DepartmentPage": Depa
 BAD_DATES = ["notadate", "2024-13-01", "2024-02-30", "0000-00-00", "99999-01-01", "2024-01-01T25:00", "1e309"]
 BAD_NUMBERS = ["1.5", "1e309", "NaN", "Infinity", "--1", "0x10", "1" * 400, "9223372036854775808"]
 BAD_BOOLEANS = ["maybe", "2", "yes", "TRUE ", "null", ""]
+BAD_DECIMALS = ["1,5", "1.2.3", "NaN", "-Infinity", "1e309", "9" * 100, ".", "0x1p3"]
 wrongly_typed = st.one_of(
-    st.sampled_from(BAD_DATES + BAD_NUMBERS + BAD_BOOLEANS), out_of_range_ids, hostile_text.filter(lambda v: v)
+    st.sampled_from(BAD_DATES + BAD_NUMBERS + BAD_BOOLEANS + BAD_DECIMALS),
+    out_of_range_ids,
+    hostile_text.filter(lambda v: v),
 )
+SEARCH_OPERATORS = st.one_of(st.sampled_from(["xor", "AND", "Or", "not", "and ", ""]), any_text)
 
 
 def api_filter_fields(model):
     return sorted(DirectoryPagesAPIViewSet.get_available_fields(model, db_fields_only=True))
+
+
+def bad_values_for(model, name):
+    """Values that are wrong for the type of ``model``'s field ``name`` (and junk of every kind)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return wrongly_typed
+    if field.is_relation or isinstance(field, models.IntegerField):
+        typed = st.one_of(out_of_range_ids, impossible_ids, st.sampled_from(BAD_NUMBERS))
+    elif isinstance(field, models.DateField):
+        typed = st.one_of(st.sampled_from(BAD_DATES), st.dates().map(lambda day: f"{day.isoformat()}x"))
+    elif isinstance(field, models.DecimalField | models.FloatField):
+        typed = st.sampled_from(BAD_DECIMALS)
+    elif isinstance(field, models.BooleanField):
+        typed = st.sampled_from(BAD_BOOLEANS)
+    else:
+        typed = hostile_text
+    return st.one_of(typed, wrongly_typed)
+
+
+def api_query(model):
+    """A query of one to three parameters: field filters with values wrong for their type, paging, operators."""
+    names = [*api_filter_fields(model), "offset", "limit", "search_operator", *API_PARAMETERS]
+
+    def value_for(name):
+        if name == "search_operator":
+            return SEARCH_OPERATORS
+        if name in ("offset", "limit") or name in PAGE_ID_PARAMETERS:
+            return st.one_of(out_of_range_ids, impossible_ids, wrongly_typed)
+        return bad_values_for(model, name)
+
+    pairs = st.sampled_from(names).flatmap(lambda name: value_for(name).map(lambda value: (name, value)))
+    return st.lists(pairs, min_size=1, max_size=3).map(dict)
 
 
 def assert_json_answer(response, what):
@@ -401,6 +442,7 @@ def assert_json_answer(response, what):
         {"type": "directory.ForumPage", "audiences": "9223372036854775808"},
         {"type": "directory.ForumPage", "community_type": "abc"},
         {"type": "directory.DepartmentPage", "plan_next_review": "soon"},
+        {"type": "directory.DepartmentPage", "engagement_plan": "1"},
         {"type": "directory.ForumPage", "is_moderated": "maybe"},
     ],
     ids=lambda query: "&".join(f"{key}={value[:12]}" for key, value in query.items()),
@@ -427,15 +469,9 @@ def test_api_filters_of_the_wrong_type_get_a_json_answer(client, forum, model_ty
 
     If this fails, a program using the open-data API gets an HTML error page it cannot read.
     """
-    fields = api_filter_fields(API_MODELS[model_type])
-    query = data.draw(
-        st.dictionaries(
-            st.sampled_from([*fields, "offset", "limit", "search_operator", *API_PARAMETERS]),
-            wrongly_typed,
-            min_size=1,
-            max_size=3,
-        )
-    )
+    query = data.draw(api_query(API_MODELS[model_type]))
+    if "search_operator" in query:
+        query.setdefault("search", "money")
     if model_type:
         query["type"] = model_type
     assert_json_answer(client.get(API, query), f"{API}?{query!r}")
