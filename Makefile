@@ -67,7 +67,7 @@ PIP_AUDIT_FLAGS ?=
 audit: install-dev
 	$(VENV)/bin/pip-audit --requirement requirements.txt --requirement requirements-dev.txt --progress-spinner off $(PIP_AUDIT_FLAGS)
 	$(PY) -m home.supply_chain requirements.txt requirements-dev.txt
-	$(VENV)/bin/bandit --recursive directory home search settings urls.py wsgi.py gunicorn.conf.py manage.py \
+	$(VENV)/bin/bandit --recursive directory home search devdata settings urls.py wsgi.py gunicorn.conf.py manage.py \
 		--exclude '*/tests/*,*/migrations/*' --severity-level high --quiet
 
 pytest: install-dev

@@ -184,7 +184,7 @@ def ensure_data_set(size, database_url):
     from django.core.management import call_command
     from django.db import connection
 
-    from directory.bench_data import SLUG_PREFIX
+    from devdata.bench_data import SLUG_PREFIX
     from directory.models import ForumPage
 
     call_command("migrate", verbosity=0)  # a kept data set follows the schema as it changes

@@ -133,7 +133,7 @@ def count_forums(environment):
         "shell",
         "-c",
         # The communities generate_bench_data published (not its draft nominations), as bench/run.py counts them.
-        "from directory.bench_data import SLUG_PREFIX; from directory.models import ForumPage; "
+        "from devdata.bench_data import SLUG_PREFIX; from directory.models import ForumPage; "
         "print(ForumPage.objects.filter(slug__startswith=SLUG_PREFIX, live=True).count())",
         capture=True,
     )

@@ -9,6 +9,7 @@ from wagtail.models import Locale, Page, Site
 
 from home.models import HomePage
 
+HOME_TITLE = _("Peer Support Directory")
 HOME_INTRO = _(
     "<p>Find online communities where people help each other — parenting forums, student "
     "forums, money-saving boards, veterans' and city forums, professional communities of "
@@ -24,7 +25,7 @@ def ensure_home_page():
     home = HomePage.objects.filter(locale=english).first()
     if home is None:
         root = Page.get_first_root_node()
-        home = HomePage(title=str(_("Peer Support Directory")), slug="home", intro=str(HOME_INTRO), locale=english)
+        home = HomePage(title=str(HOME_TITLE), slug="home", intro=str(HOME_INTRO), locale=english)
         # Wagtail's own first migration leaves a placeholder page with slug "home"; replace it.
         placeholder_ids = list(
             root.get_children().filter(slug="home").exclude(content_type__model="homepage").values_list("pk", flat=True)
@@ -41,7 +42,7 @@ def ensure_home_page():
             port=80,
             root_page=home,
             is_default_site=True,
-            site_name=str(_("Peer Support Directory")),
+            site_name=str(HOME_TITLE),
         )
     elif site.root_page_id != home.pk:
         site.root_page = home
@@ -50,9 +51,3 @@ def ensure_home_page():
         Page.objects.filter(pk__in=placeholder_ids).delete()
     return home
 
-
-def welsh_home_strings():
-    """The home page's English title and introduction mapped to their Welsh translations (for ``load_demo``)."""
-    from directory.demo_welsh import welsh_strings
-
-    return welsh_strings(_("Peer Support Directory"), HOME_INTRO)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "home",
     "directory",
     "search",
+    "devdata",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

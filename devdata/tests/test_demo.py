@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page, PageLogEntry, Revision
 
-from directory.demo import DEPARTMENTS, FORUMS, load_demo_content
+from devdata.demo import DEPARTMENTS, FORUMS, load_demo_content
 from directory.models import (
     DepartmentPage,
     EngagementMode,
@@ -141,3 +141,23 @@ def test_load_demo_command_reports_counts_and_is_idempotent():
     assert f"Communities: 0 created, 0 updated, {len(FORUMS)} unchanged." in second.getvalue()
     assert f"Departments: 0 created, 0 updated, {len(DEPARTMENTS)} unchanged." in second.getvalue()
     assert Page.objects.count() == pages
+
+
+def test_data_file_mistakes_stop_the_load_with_the_entry_named():
+    """Without this, a misspelt key or value in devdata/data/ would load a wrong demo silently or fail obscurely."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from devdata.demo import entry_strings, model_values
+
+    values = model_values(ForumPage, {"slug": "x", "figures_as_of": "2009-01-01", "engagement_preference": "welcomes"})
+    assert values["figures_as_of"] == datetime.date(2009, 1, 1)
+    with pytest.raises(FieldDoesNotExist):
+        model_values(ForumPage, {"slug": "x", "monthly_visiters": 5})
+    with pytest.raises(ValueError, match="x: engagement_preference 'sometimes'"):
+        model_values(ForumPage, {"slug": "x", "engagement_preference": "sometimes"})
+    with pytest.raises(ValueError, match="no community 'no-such-forum'"):
+        entry_strings("no-such-forum", {"title": "Dim"})
+    with pytest.raises(ValueError, match=r"netmums has no text fields \['tagline'\]"):
+        entry_strings("netmums", {"tagline": "Dim"})
+    netmums = next(entry for entry in FORUMS if entry["slug"] == "netmums")
+    assert entry_strings("netmums", {"summary": "Crynodeb"}) == {netmums["summary"]: "Crynodeb"}

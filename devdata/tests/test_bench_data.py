@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
-from directory.bench_data import SLUG_PREFIX, generate
+from devdata.bench_data import SLUG_PREFIX, generate
 from directory.listing import DirectoryFilters, search_directory
 from directory.models import ForumIndexPage, ForumPage, Nomination
 

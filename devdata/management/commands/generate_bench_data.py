@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from directory.bench_data import generate
+from devdata.bench_data import generate
 
 
 class Command(BaseCommand):

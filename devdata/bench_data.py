@@ -1,22 +1,10 @@
 """A large, realistic, reproducible directory for measuring speed: ``manage.py generate_bench_data``.
 
-Saving pages one by one through Wagtail (``add_child`` and a revision each) takes tens of
-milliseconds a page, so 100,000 communities would take an hour. This module writes the same
-rows in bulk instead:
-
-- the page tree: ``wagtailcore_page`` rows with treebeard's materialised ``path``, ``depth`` and
-  ``numchild`` worked out here, then the ``directory_forumpage`` rows that extend them
-  (multi-table inheritance: Django's ``bulk_create`` refuses such models, so the child rows are
-  inserted with the parent's id as ``page_ptr_id``);
-- topics (taggit), audiences and regions (many-to-many rows), engagements with a few public
-  bodies, and optionally pending nominations with their unpublished draft entries;
-- the search index, built through the search backend's own bulk ``add_items`` in chunks, as
-  ``rebuild_modelsearch_index`` does.
-
-Names, summaries and topics are drawn from the demo's seed vocabulary (``directory.demo``) with
-a seeded random generator, so the same arguments always give the same directory. The pages
-have no revisions: they look as if they had been imported, and editing one in the admin
-creates its first revision as usual.
+Pages are written in bulk (page rows with treebeard paths worked out here, then the community
+rows, relations, engagements and optional nominations) because saving them one by one through
+Wagtail is far too slow at benchmark sizes; the search index is built by ``devdata.bench_index``.
+Names and topics come from the demo's vocabulary with a seeded generator, so the same arguments
+give the same directory. The pages have no revisions, as if imported. See docs/benchmarks.md.
 """
 
 import datetime
@@ -34,9 +22,9 @@ from django.utils.text import slugify
 from taggit.models import Tag
 from treebeard.mp_tree import MP_Node
 from wagtail.models import Page
-from wagtail.search.backends import get_search_backend
 
-from directory.demo import DEPARTMENTS, FORUMS
+from devdata.bench_index import build_search_index
+from devdata.demo import DEPARTMENTS, FORUMS, read_data
 from directory.models import (
     Audience,
     CommunityType,
@@ -60,50 +48,13 @@ from home.site_setup import ensure_home_page
 SLUG_PREFIX = "bench-"
 NOMINATION_PREFIX = "BENCH-"
 BATCH_SIZE = 500
-INDEX_CHUNK_SIZE = 1000
 BASE_DATE = datetime.datetime(2015, 1, 1, tzinfo=datetime.UTC)
 
-PLACES = [
-    "Cardiff",
-    "Swansea",
-    "Sheffield",
-    "Leeds",
-    "Bristol",
-    "Manchester",
-    "Glasgow",
-    "Belfast",
-    "London",
-    "Norwich",
-    "Yorkshire",
-    "North Wales",
-    "the Highlands",
-    "Cornwall",
-    "the Midlands",
-]
-KINDS = ["forum", "board", "circle", "network", "community", "group", "hub", "café", "exchange", "space"]
-EXTRA_TOPICS = [
-    "housing",
-    "mental health",
-    "bereavement",
-    "disability",
-    "autism",
-    "adoption",
-    "fostering",
-    "gardening",
-    "cycling",
-    "volunteering",
-    "energy bills",
-    "school admissions",
-    "apprenticeships",
-    "small business",
-    "self-employment",
-    "dementia",
-    "cancer support",
-    "fertility",
-    "menopause",
-    "loneliness",
-]
-ENGAGEMENT_TEAMS = ["Policy team", "Contact centre advisers", "Digital communications team", "Local services team"]
+_vocabulary = read_data("bench_vocabulary.json")  # words for names and summaries, beyond the demo's
+PLACES = _vocabulary["places"]
+KINDS = _vocabulary["kinds"]
+EXTRA_TOPICS = _vocabulary["extra_topics"]
+ENGAGEMENT_TEAMS = _vocabulary["engagement_teams"]
 
 
 def seed_topics():
@@ -303,124 +254,6 @@ def ensure_departments(index, rng, count):
         index.add_child(instance=page)
         existing.append(page)
     return existing[:count]
-
-
-def build_search_index(model, ids, chunk_size=INDEX_CHUNK_SIZE):
-    """Index ``ids`` of ``model`` in the search backend, a chunk at a time.
-
-    SQLite (and any other backend) goes through the backend's own bulk ``add_items``. On
-    PostgreSQL that method builds a Django expression tree per text per object, which costs
-    about 9 ms an object here (15 minutes for 100,000), so the same rows are written with one
-    hand-built ``INSERT`` per chunk instead: the same texts, weights and configurations
-    (``setweight(to_tsvector(…))`` joined with ``||``), then the title norms once at the end.
-    """
-    backend = get_search_backend()
-    index = backend.get_index_for_model(model)
-    fast = {"PostgresIndex": _postgres_add_items, "SQLiteIndex": _sqlite_add_items}.get(type(index).__name__)
-    ids = sorted(ids)
-    for start in range(0, len(ids), chunk_size):
-        chunk = list(model.get_indexed_objects().filter(pk__in=ids[start : start + chunk_size]).order_by("pk"))
-        if fast:
-            fast(index, backend, model, chunk)
-        else:
-            index.add_items(model, chunk)
-    if fast and ids:
-        index._refresh_title_norms()
-
-
-def _sqlite_add_items(index, backend, model, objs):
-    """The SQLite backend's ``add_items`` for new objects, reading each object's fields once.
-
-    The backend's own method walks the fields once per column and refreshes the title norms of
-    the whole table after every chunk; at 100,000 objects that is most of the generation time.
-    The FTS table is filled by the index table's triggers, as usual.
-    """
-    from modelsearch.backends.database.sqlite.sqlite import ObjectIndexer
-    from modelsearch.index import AutocompleteField, SearchField
-
-    content_type = ContentType.objects.get_for_model(model).pk
-    entries = []
-    for obj in objs:
-        indexer = ObjectIndexer(obj, backend)
-        title, body, autocomplete = [], [], []
-        for field in indexer.search_fields:
-            for current, value in indexer.prepare_field(obj, field):
-                if isinstance(current, AutocompleteField):
-                    autocomplete.append(value)
-                elif isinstance(current, SearchField):
-                    (title if current.field_name == "title" else body).append(value)
-        entries.append(
-            index.entries.model(
-                content_type_id=content_type,
-                object_id=str(obj.pk),
-                title=" ".join(title),
-                body=" ".join(body),
-                autocomplete=" ".join(autocomplete),
-            )
-        )
-    existing = set(
-        index.entries.filter(
-            content_type_id=content_type, object_id__in=[entry.object_id for entry in entries]
-        ).values_list("object_id", flat=True)
-    )
-    index.entries.bulk_create([entry for entry in entries if entry.object_id not in existing])
-    for entry in entries:
-        if entry.object_id in existing:
-            index.entries.filter(content_type_id=content_type, object_id=entry.object_id).update(
-                title=entry.title, body=entry.body, autocomplete=entry.autocomplete
-            )
-
-
-def _postgres_add_items(index, backend, model, objs):
-    """The PostgreSQL backend's ``add_items`` as one hand-built INSERT (see ``build_search_index``)."""
-    from modelsearch.backends.database.postgres.postgres import ObjectIndexer
-    from modelsearch.index import AutocompleteField, SearchField
-
-    if not objs:
-        return
-    content_type = ContentType.objects.get_for_model(model).pk
-    rows, params = [], []
-
-    def vector(texts, config):
-        if not texts:
-            return "''::tsvector"
-        parts = []
-        for text, weight in texts:
-            if config:
-                parts.append("setweight(to_tsvector(%s::regconfig, %s), %s)")
-                params.extend((config, text, weight))
-            else:
-                parts.append("setweight(to_tsvector(%s), %s)")
-                params.extend((text, weight))
-        return " || ".join(parts)
-
-    for obj in objs:
-        indexer = ObjectIndexer(obj, backend)
-        title, body, autocomplete = [], [], []
-        for field in indexer.search_fields:
-            for current, weight, value in indexer.prepare_field(obj, field):
-                value = value.strip()
-                if not value:
-                    continue
-                if isinstance(current, AutocompleteField):
-                    autocomplete.append((value, weight))
-                elif isinstance(current, SearchField):
-                    (title if current.field_name == "title" else body).append((value, weight))
-        params.extend((content_type, str(obj.pk)))
-        title_sql = vector(title, backend.config)
-        autocomplete_sql = vector(autocomplete, backend.autocomplete_config)
-        body_sql = vector(body, backend.config)
-        params.extend((" ".join(text for text, _weight in title), " ".join(text for text, _weight in body)))
-        rows.append(f"(%s, %s, {title_sql}, {autocomplete_sql}, {body_sql}, 1.0, %s, %s)")
-    table = index.entries.model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (content_type_id, object_id, title, autocomplete, body, title_norm, title_text, "
-            f"body_text) VALUES {', '.join(rows)} ON CONFLICT (content_type_id, object_id) DO UPDATE SET "
-            "title = EXCLUDED.title, title_norm = 1.0, autocomplete = EXCLUDED.autocomplete, body = EXCLUDED.body, "
-            "title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text",
-            params,
-        )
 
 
 @dataclass

@@ -4,10 +4,9 @@ English). Idempotent: running it again changes nothing."""
 
 from django.core.management.base import BaseCommand
 
-from directory.demo import load_demo_content
-from directory.demo_welsh import load_welsh_demo_content
+from devdata.demo import load_demo_content, load_welsh_demo_content
 from directory.site_tree import ensure_directory_tree
-from home.site_setup import ensure_home_page, welsh_home_strings
+from home.site_setup import ensure_home_page
 
 
 class Command(BaseCommand):
@@ -20,5 +19,5 @@ class Command(BaseCommand):
         result = load_demo_content(sections)
         self.stdout.write(f"Communities: {result.forums}.")
         self.stdout.write(f"Departments: {result.departments}.")
-        translated = load_welsh_demo_content(home, welsh_home_strings(), sections)
+        translated = load_welsh_demo_content(home, sections)
         self.stdout.write(f"Welsh site ready: {translated} pages newly translated, the rest shown in English.")
