@@ -8,8 +8,8 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.test import Client
 from django.template.loader import get_template, render_to_string
+from django.test import Client
 
 from home import pages
 
