@@ -63,6 +63,9 @@ class HistoryAdminMixin(generic.base.WagtailAdminTemplateMixin):
     def get_page_subtitle(self):
         return self.forum.title
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "forum": self.forum}
+
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
             {"url": reverse("wagtailadmin_pages:edit", args=[self.forum.pk]), "label": self.forum.title},
