@@ -61,13 +61,13 @@ lint: install-dev
 
 # Supply chain (docs/security.md): known vulnerabilities in the pinned packages and everything they
 # pull in (pip-audit, from PyPI's vulnerability data), then high-severity findings in our own code
-# (bandit). Any finding fails the build. home/supply_chain.py covers the pins an index that answers
+# (bandit). Any finding fails the build. tools/supply_chain.py covers the pins an index that answers
 # only project-level queries leaves pip-audit skipping. PIP_AUDIT_FLAGS=--strict fails on any skip.
 PIP_AUDIT_FLAGS ?=
 audit: install-dev
 	$(VENV)/bin/pip-audit --requirement requirements.txt --requirement requirements-dev.txt --progress-spinner off $(PIP_AUDIT_FLAGS)
-	$(PY) -m home.supply_chain requirements.txt requirements-dev.txt
-	$(VENV)/bin/bandit --recursive directory home search devdata settings urls.py wsgi.py gunicorn.conf.py manage.py \
+	$(PY) -m tools.supply_chain requirements.txt requirements-dev.txt
+	$(VENV)/bin/bandit --recursive directory home search devdata tools settings urls.py wsgi.py gunicorn.conf.py manage.py \
 		--exclude '*/tests/*,*/migrations/*' --severity-level high --quiet
 
 pytest: install-dev

@@ -7,7 +7,7 @@ covers that case: it asks for the exact version first and, when that is not answ
 project-level advisories for a pin that *is* the newest release. Any open advisory fails it; a
 pin it could not check is listed, so nothing passes silently.
 
-Run: ``python -m home.supply_chain requirements.txt requirements-dev.txt`` (standard library only).
+Run: ``python -m tools.supply_chain requirements.txt requirements-dev.txt`` (standard library only).
 """
 
 import json

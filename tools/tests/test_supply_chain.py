@@ -1,8 +1,8 @@
-"""The advisory check of ``make audit`` (home/supply_chain.py), against a stand-in for PyPI."""
+"""The advisory check of ``make audit`` (tools/supply_chain.py), against a stand-in for PyPI."""
 
 from io import StringIO
 
-from home import supply_chain
+from tools import supply_chain
 
 ADVISORY = {"id": "PYSEC-2099-1", "fixed_in": [], "withdrawn": None}
 
