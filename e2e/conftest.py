@@ -9,6 +9,8 @@ browser tests are skipped on a developer's machine and fail in CI (``CI=true``).
 
 import os
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -113,6 +115,51 @@ def open_page(browser, live_server, request):
                 page.screenshot(path=ARTIFACTS / f"failed-{name}-{number}-{tab}.png", full_page=True)
     for context in contexts:
         context.close()
+    # A closing page can still send a request (the page editor releases its editing session); on
+    # SQLite the live server shares the test's database, so let it finish before the next test.
+    wait_until_the_live_server_is_quiet()
+
+
+class InFlightRequests:
+    """Counts the live server's requests in progress, from Django's request signals."""
+
+    def __init__(self):
+        self.count = 0
+        self.last_change = time.monotonic()
+        self.lock = threading.Lock()
+
+    def started(self, **kwargs):
+        with self.lock:
+            self.count += 1
+            self.last_change = time.monotonic()
+
+    def finished(self, **kwargs):
+        with self.lock:
+            self.count = max(0, self.count - 1)
+            self.last_change = time.monotonic()
+
+
+IN_FLIGHT = InFlightRequests()
+
+
+def wait_until_the_live_server_is_quiet(quiet_seconds=0.3, timeout_seconds=10):
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        with IN_FLIGHT.lock:
+            if IN_FLIGHT.count == 0 and time.monotonic() - IN_FLIGHT.last_change >= quiet_seconds:
+                return
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def count_live_server_requests():
+    from django.core.signals import request_finished, request_started
+
+    request_started.connect(IN_FLIGHT.started, dispatch_uid="e2e.in_flight.started")
+    request_finished.connect(IN_FLIGHT.finished, dispatch_uid="e2e.in_flight.finished")
+    yield
+    request_started.disconnect(dispatch_uid="e2e.in_flight.started")
+    request_finished.disconnect(dispatch_uid="e2e.in_flight.finished")
 
 
 @pytest.fixture
