@@ -19,9 +19,9 @@ bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '800
 workers = _env_int("WEB_CONCURRENCY", 2)
 threads = _env_int("GUNICORN_THREADS", 4)
 # gunicorn's threaded worker, except that a thread gets a connection only once its whole request
-# has arrived (home/gunicorn_worker.py): clients that send slowly (slowloris) cannot hold the
+# has arrived (core/gunicorn_worker.py): clients that send slowly (slowloris) cannot hold the
 # threads. GUNICORN_REQUEST_READ_TIMEOUT and GUNICORN_REQUEST_MIN_RATE bound how slowly.
-worker_class = "home.gunicorn_worker.BufferingThreadWorker"
+worker_class = "core.gunicorn_worker.BufferingThreadWorker"
 
 # Replace each worker after about a thousand requests, at staggered times, so a slow memory
 # leak cannot grow without bound and the workers never all restart at once.

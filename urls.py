@@ -9,13 +9,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from directory import exports
+from core.password_reset import ThrottledPasswordResetView
 from directory.admin import workflow as workflow_views
-from directory.api import api_router
-from directory.views import operator as operator_views
+from directory.journeys import operator as operator_views
+from directory.opendata import exports
+from directory.opendata.api import api_router
 from home import pages as home_pages
 from home import views as home_views
-from home.password_reset import ThrottledPasswordResetView
 from home.sitemap import PublicSitemap
 from search import views as search_views
 
@@ -31,7 +31,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("openreferral/", include("directory.openreferral.urls")),
+    path("openreferral/", include("directory.opendata.openreferral.urls")),
     # English has no prefix: /en/… is the same page at /….
     re_path(r"^en/(?P<path>.*)$", home_views.without_default_language_prefix),
 ]
@@ -48,7 +48,7 @@ urlpatterns += i18n_patterns(
     path("accessibility/", home_pages.accessibility, name="accessibility"),
     path("privacy/", home_pages.privacy, name="privacy"),
     path("open-data/", home_pages.open_data, name="open_data"),
-    path("feeds/", include("directory.feeds")),
+    path("feeds/", include("directory.opendata.feeds")),
     path("directory/export.csv", exports.export_csv, name="directory_export_csv"),
     path("directory/export.json", exports.export_json, name="directory_export_json"),
     path("listing/<str:token>/", operator_views.listing, name="operator_listing"),

@@ -1,7 +1,7 @@
 """When public content changes: the page cache's generation counter and what moves it on.
 
 Every cached public page is stamped with the generation that was current when it was rendered
-(see home.caching). Publishing, unpublishing, moving or deleting a page, changing a page's
+(see core.page_cache). Publishing, unpublishing, moving or deleting a page, changing a page's
 privacy, a vocabulary snippet, a topic a public page shows (not one only a nomination uses), an
 engagement, the site settings or a site moves the generation on, so every cached page goes stale
 at once: a change shows on its own page, in the listing, on the home page and in search at the
@@ -18,67 +18,12 @@ Code that changes live content without publishing (``.update()``, ``bulk_update`
 """
 
 import functools
-import threading
-import time
 import uuid
 
-from django.conf import settings
-from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 
-from home.resilient_cache import CacheUnavailable
-
-GENERATION_KEY = "page-cache:generation"
-
-
-def page_cache():
-    """The cache that holds rendered pages and the generation counter."""
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
-
-
-def fresh_generation():
-    """A starting value that is larger than any counter handed out before.
-
-    Milliseconds since the epoch: if the counter is evicted or the cache restarts, pages stamped
-    with an old counter can never match the new one (a counter restarted at 1 could).
-    """
-    return int(time.time() * 1000)
-
-
-def current_generation(cache=None):
-    """The generation pages rendered now are stamped with, starting a counter if there is none."""
-    cache = cache or page_cache()
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, fresh_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
-# A bump this process could not make because the cache was out: made as soon as it answers again,
-# so pages cached before a change made during the outage are not served once the cache is back.
-_missed_bump = threading.Event()
-
-
-def bump_generation():
-    """Move the counter on, so every page cached before now is no longer served."""
-    cache = page_cache()
-    try:
-        cache.incr(GENERATION_KEY)
-    except CacheUnavailable:
-        _missed_bump.set()
-        return
-    except ValueError:  # no counter yet (or it was evicted): any fresh value is newer than the old ones
-        cache.add(GENERATION_KEY, fresh_generation(), timeout=None)
-    _missed_bump.clear()
-
-
-def settle_missed_bump():
-    """Make a bump missed during a cache outage (cheap when there is none)."""
-    if _missed_bump.is_set():
-        bump_generation()
-
+from core.page_cache import bump_generation
 
 # The change log keeps this many recent rows; older ones are deleted as new ones are written.
 CHANGES_KEPT = 1000

@@ -67,9 +67,7 @@ def on_review_started_by_the_public(sender, instance, user=None, **kwargs):
     if instance.requested_by_id is not None:
         return  # an editor sent it: Wagtail's own notification tells the other editors
     forum = instance.content_object.specific
-    nomination = (
-        Nomination.objects.filter(forum_id=forum.pk, kind=Nomination.Kind.NEW).order_by("-updated_at").first()
-    )
+    nomination = Nomination.objects.filter(forum_id=forum.pk, kind=Nomination.Kind.NEW).order_by("-updated_at").first()
     is_update = forum.first_published_at is not None
     context = {
         "kind": "update" if is_update else "nomination",

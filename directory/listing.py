@@ -37,6 +37,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
+from core.privacy import is_private_expression, private_q
 from directory.facet_index import FACETS, facet_index
 from directory.models import (
     Audience,
@@ -51,7 +52,6 @@ from directory.models import (
     Region,
 )
 from directory.text_search import ranked_ids
-from home.privacy import is_private_expression, private_q
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
@@ -109,7 +109,7 @@ class PublicScope:
     view restrictions; a directory page needs both for several queries, so it reads them once
     here: the locale as a join on its language code (no query of its own) and the restrictions
     in one query, when first needed. A restriction in one language covers every language's copy
-    (``home.privacy``).
+    (``core.privacy``).
     """
 
     def __init__(self, locale=None):
@@ -688,7 +688,7 @@ def departments_engaging(forum):
     """
     # One query from the community's few engagements (both databases start there: with the body's
     # live and language tests in SQL, SQLite without statistics read every page in the language);
-    # the view-restriction test (on the body in any language, home.privacy) is a correlated NOT
+    # the view-restriction test (on the body in any language, core.privacy) is a correlated NOT
     # EXISTS. The body's live and language tests are then made on the rows: a community has a
     # handful of engagements.
     restricted = is_private_expression(OuterRef("department__translation_key"))
@@ -751,7 +751,7 @@ def forum_structured_data(forum, page_url, breadcrumbs=()):
 def _routed_ancestors(page):
     """The page's ancestors below the tree root, top first, if routing left each one's parent on it; else None.
 
-    Wagtail's ``Page.route`` (and ``home.routing.SpecificChildRouting``) keep the parent page on each page it
+    Wagtail's ``Page.route`` (and ``core.routing.SpecificChildRouting``) keep the parent page on each page it
     passes through as ``_cached_parent_obj``, treebeard's own cache for ``get_parent``.
     """
     ancestors = []

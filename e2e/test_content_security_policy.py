@@ -1,5 +1,5 @@
 """The Content-Security-Policy in a real browser: public pages and the admin load without a single
-blocked script, style or image, so the strict policy costs visitors nothing (home/security.py)."""
+blocked script, style or image, so the strict policy costs visitors nothing (core/security.py)."""
 
 import pytest
 from playwright.sync_api import expect

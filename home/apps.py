@@ -7,6 +7,3 @@ from django.utils.translation import gettext_lazy as _
 class HomeConfig(AppConfig):
     name = "home"
     verbose_name = _("Home")
-
-    def ready(self):
-        from home import checks  # noqa: F401  (registers the deployment checks)

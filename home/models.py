@@ -8,8 +8,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from home.privacy import TranslatedPrivacy
-from home.routing import SpecificChildRouting
+from core.privacy import TranslatedPrivacy
+from core.routing import SpecificChildRouting
 
 
 class HomePage(TranslatedPrivacy, SpecificChildRouting, Page):

@@ -50,4 +50,3 @@ def ensure_home_page():
     if placeholder_ids:
         Page.objects.filter(pk__in=placeholder_ids).delete()
     return home
-

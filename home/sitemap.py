@@ -1,8 +1,8 @@
-"""/sitemap.xml: Wagtail's sitemap of live pages, without private ones in any language (home.privacy)."""
+"""/sitemap.xml: Wagtail's sitemap of live pages, without private ones in any language (core.privacy)."""
 
 from wagtail.contrib.sitemaps import Sitemap
 
-from home.privacy import private_q
+from core.privacy import private_q
 
 
 class PublicSitemap(Sitemap):

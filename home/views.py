@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Site
 from wagtail.views import serve as wagtail_serve
 
-from home.resilient_cache import is_reachable
-from home.templatetags.languages import on_site_path
+from core.resilient_cache import is_reachable
+from core.templatetags.languages import on_site_path
 
 
 def database_status():
-    """"ok", or the class name of the error querying the database raised (never its details)."""
+    """ "ok", or the class name of the error querying the database raised (never its details)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -33,6 +33,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "core",
     "home",
     "directory",
     "search",
@@ -75,22 +76,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "directory.views.protection.RefuseNulBytesMiddleware",
-    "home.security.ContentSecurityPolicyMiddleware",
+    "core.protection.RefuseNulBytesMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    # Before sessions, CSRF and auth: a cached page skips them all (see home/caching.py).
-    "home.caching.PageCacheMiddleware",
+    # Before sessions, CSRF and auth: a cached page skips them all (see core/page_cache.py).
+    "core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, the first to read a post's body: a public post's size, chunked or not.
-    "home.security.RequestBodyLimitMiddleware",
+    "core.security.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "home.two_factor.TwoFactorMiddleware",
+    "core.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -138,7 +139,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "default" holds the page cache and Wagtail's own entries; "ratelimit" holds the public forms'
 # per-address counters, in a Redis of their own (RATELIMIT_REDIS_URL) that never evicts keys, so a
 # flood of page-cache entries cannot push the counters out (docs/deployment.md). Both survive an
-# unreachable Redis (home/resilient_cache.py): pages are served uncached, counters are kept in
+# unreachable Redis (core/resilient_cache.py): pages are served uncached, counters are kept in
 # each process's memory until Redis is back.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 RATELIMIT_REDIS_URL = os.environ.get("RATELIMIT_REDIS_URL", "") or REDIS_URL
@@ -152,7 +153,7 @@ REDIS_OPTIONS = {
 
 def redis_cache(url, **options):
     return {
-        "BACKEND": "home.resilient_cache.ResilientRedisCache",
+        "BACKEND": "core.resilient_cache.ResilientRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": CACHE_KEY_PREFIX,
         "TIMEOUT": 300,
@@ -178,7 +179,7 @@ CACHES = {
 }
 RATELIMIT_USE_CACHE = "ratelimit"
 
-# Whole-page cache for anonymous visitors (home/caching.py), emptied by every publish
+# Whole-page cache for anonymous visitors (core/page_cache.py), emptied by every publish
 # (directory/caching.py). On by default only with Redis: a per-process cache would let one web
 # process keep serving a page another process has seen republished, for PAGE_CACHE_SECONDS.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
@@ -287,13 +288,13 @@ DIRECTORY_COVERAGE_MIN_COMMUNITIES = int(os.environ.get("DIRECTORY_COVERAGE_MIN_
 
 # Public forms (nominate, claim, suggest, report): per-address limits counted by django-ratelimit
 # in the "ratelimit" cache (Redis in production), a body size limit, a minimum time to fill a form,
-# and how many proxies in front of the app append to X-Forwarded-For. See directory/views/protection.py.
+# and how many proxies in front of the app append to X-Forwarded-For. See core/protection.py.
 NOMINATION_RATE_LIMIT = os.environ.get("NOMINATION_RATE_LIMIT", "5/h")
 CONTRIBUTION_RATE_LIMIT = os.environ.get("CONTRIBUTION_RATE_LIMIT", "20/h")
 PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "60/h")
 PUBLIC_FORM_MAX_BYTES = int(os.environ.get("PUBLIC_FORM_MAX_BYTES", str(64 * 1024)))
 PUBLIC_FORM_MIN_SECONDS = int(os.environ.get("PUBLIC_FORM_MIN_SECONDS", "3"))
-# A served form's start token is good for one submission within this many seconds (directory/forms.py).
+# A served form's start token is good for one submission within this many seconds (directory/journeys/forms.py).
 PUBLIC_FORM_MAX_AGE_SECONDS = int(os.environ.get("PUBLIC_FORM_MAX_AGE_SECONDS", str(6 * 3600)))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Emails are retried after these delays (seconds) before they are marked failed.
@@ -324,7 +325,7 @@ PERMISSIONS_POLICY = {
         "usb",
     )
 }
-# Content-Security-Policy (django-csp; home/security.py). Public pages allow no inline script or
+# Content-Security-Policy (django-csp; core/security.py). Public pages allow no inline script or
 # style at all; static files may come from STATIC_HOST (a CDN) and images from CSP_IMAGE_ORIGINS
 # (e.g. a media bucket). The Wagtail admin's templates need inline scripts and styles, so the
 # admin gets its own, looser policy that still keeps other sites from framing it.
@@ -369,16 +370,16 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(hours=float(os.environ.get("AXES_COOLOFF_HOURS", "1")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "home.security.sign_in_address"
-AXES_LOCKOUT_CALLABLE = "home.security.sign_in_locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.security.sign_in_address"
+AXES_LOCKOUT_CALLABLE = "core.security.sign_in_locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin site here; see docs/security.md to unlock
-# Admin password resets (home/password_reset.py): requests per visitor address and per email
+# Admin password resets (core/password_reset.py): requests per visitor address and per email
 # address asked about; past either, no email is sent.
 PASSWORD_RESET_ADDRESS_RATE_LIMIT = os.environ.get("PASSWORD_RESET_ADDRESS_RATE_LIMIT", "5/h")
 PASSWORD_RESET_ACCOUNT_RATE_LIMIT = os.environ.get("PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "3/h")
 
-# Two-step verification (django-otp, home/two_factor.py): optional for each editor unless
+# Two-step verification (django-otp, core/two_factor.py): optional for each editor unless
 # DIRECTORY_REQUIRE_2FA is on, when every editor must set up an authenticator app.
 DIRECTORY_REQUIRE_2FA = env_bool("DIRECTORY_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME

@@ -19,8 +19,8 @@ from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.ids import IdMultipleChoiceField
 from directory.models import Audience, CommunityType, DepartmentPage, ForumPage, Region
-from home.ids import IdMultipleChoiceField
 
 # Many-to-many choices in every admin form (audiences, regions): an id beyond the database's range
 # is an invalid choice, not a server error. Single choices look ids up with an exact match, which

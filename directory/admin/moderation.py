@@ -35,7 +35,7 @@ from wagtail.permissions import register_permission_policy
 
 from directory.admin.review import review_context, waiting_nominations
 from directory.emails import redact_private_links, retry_failed_email
-from directory.forms import DecisionReasonForm, ResolutionForm
+from directory.journeys.forms import DecisionReasonForm, ResolutionForm
 from directory.models import EditSuggestion, Nomination, OutboundEmail, ProblemReport
 from directory.nominations import AlreadyDecided, approve_claim, decline_nomination
 from directory.site_tree import EDITORS_GROUP

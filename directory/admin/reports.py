@@ -31,7 +31,6 @@ from wagtail.log_actions import LogFormatter
 
 from directory import reviews
 from directory.admin.moderation import is_directory_editor
-from directory.exports import spreadsheet_text
 from directory.models import (
     DepartmentPage,
     EditSuggestion,
@@ -42,6 +41,7 @@ from directory.models import (
     ProblemReport,
     ReviewReminder,
 )
+from directory.opendata.exports import spreadsheet_text
 
 PAGE_EDIT_URL = "wagtailadmin_pages:edit"
 

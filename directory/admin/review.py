@@ -86,9 +86,7 @@ def review_context(forum, user, nominations=()):
             }
             for nomination in nominations
         ],
-        "answers": [
-            (draft._meta.get_field(name).verbose_name, answer(draft, name)) for name in SUITABILITY_FIELDS
-        ],
+        "answers": [(draft._meta.get_field(name).verbose_name, answer(draft, name)) for name in SUITABILITY_FIELDS],
         "duplicates": [
             {
                 "page": page,

@@ -21,8 +21,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.privacy import PrivacyPageManager, TranslatedPrivacy
-from home.routing import SpecificChildRouting
+from core.privacy import PrivacyPageManager, TranslatedPrivacy
+from core.routing import SpecificChildRouting
 
 from .choices import DepartmentKind, EngagementMode, EngagementStatus, PlanStatus
 from .forums import http_url_validator
@@ -135,7 +135,7 @@ class DepartmentPage(TranslatedPrivacy, Page):
         help_text=_("A public team mailbox or web form. Never a person's own address."),
     )
 
-    # public() and private() cover every language's copy (home.privacy).
+    # public() and private() cover every language's copy (core.privacy).
     objects = PrivacyPageManager()
 
     search_fields = Page.search_fields + [

@@ -19,9 +19,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 
+from core.privacy import PrivacyQuerySet, TranslatedPrivacy
+from core.routing import SpecificChildRouting
 from directory.admin.panels import ReviewPanel
-from home.privacy import PrivacyQuerySet, TranslatedPrivacy
-from home.routing import SpecificChildRouting
 
 from .choices import EngagementMode, EngagementPreference, FigureSource, ForumStatus, LinkStatus, OperatorKind
 from .taxonomy import Audience, CommunityType, Region
@@ -73,7 +73,7 @@ class ForumPageTag(TaggedItemBase):
 
 class ForumQuerySet(PrivacyQuerySet):
     def listed(self):
-        """Communities anyone may see: live, public (in every language: home.privacy), and not delisted."""
+        """Communities anyone may see: live, public (in every language: core.privacy), and not delisted."""
         return self.live().public().exclude(status=ForumStatus.DELISTED)
 
 
@@ -392,22 +392,22 @@ class ForumPage(TranslatedPrivacy, RoutablePageMixin, Page):
         if errors:
             raise ValidationError(errors)
 
-    # Contributions from anyone (directory.views.contributions; imported there: the views read these models).
+    # Contributions from anyone (directory.journeys.contributions; imported there: the views read these models).
     @path("suggest/", name="suggest")
     def suggest_route(self, request):
-        from directory.views.contributions import suggest_edit
+        from directory.journeys.contributions import suggest_edit
 
         return suggest_edit(request, self)
 
     @path("report/", name="report")
     def report_route(self, request):
-        from directory.views.contributions import report_problem
+        from directory.journeys.contributions import report_problem
 
         return report_problem(request, self)
 
     @path("history/", name="history")
     def history_route(self, request):
-        from directory.views.contributions import change_history
+        from directory.journeys.contributions import change_history
 
         return change_history(request, self)
 

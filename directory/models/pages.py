@@ -6,7 +6,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_pat
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from home.privacy import TranslatedPrivacy
+from core.privacy import TranslatedPrivacy
 
 
 class NominationPage(TranslatedPrivacy, RoutablePageMixin, Page):
@@ -34,34 +34,34 @@ class NominationPage(TranslatedPrivacy, RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("nomination form")
 
-    # The journey lives in directory.views.nominate (imported there: the views read these models).
+    # The journey lives in directory.journeys.nominate (imported there: the views read these models).
     @path("", name="community")
     def community_step(self, request):
-        from directory.views.nominate import nomination_step
+        from directory.journeys.nominate import nomination_step
 
         return nomination_step(request, self, "community")
 
     @re_path(r"^(?P<step_name>suitability|operator)/$", name="step")
     def later_step(self, request, step_name):
-        from directory.views.nominate import nomination_step
+        from directory.journeys.nominate import nomination_step
 
         return nomination_step(request, self, step_name)
 
     @path("check/", name="check")
     def check_answers(self, request):
-        from directory.views.nominate import check_answers
+        from directory.journeys.nominate import check_answers
 
         return check_answers(request, self)
 
     @path("thanks/", name="thanks")
     def thanks_page(self, request):
-        from directory.views.nominate import nomination_thanks
+        from directory.journeys.nominate import nomination_thanks
 
         return nomination_thanks(request, self)
 
     @path("claim/<int:forum_id>/", name="claim")
     def claim(self, request, forum_id):
-        from directory.views.nominate import claim_entry
+        from directory.journeys.nominate import claim_entry
 
         return claim_entry(request, self, forum_id)
 
@@ -95,7 +95,7 @@ class ProgressPage(TranslatedPrivacy, RoutablePageMixin, Page):
     @path("csv/", name="csv")
     def progress_csv(self, request):
         """The per-body table of /progress/ as a CSV download."""
-        from directory.exports import export_response
+        from directory.opendata.exports import export_response
         from directory.progress import progress_csv_lines, progress_figures
 
         lines = list(progress_csv_lines(progress_figures()))  # in the request's language, before streaming

@@ -7,7 +7,7 @@ on the directory listing filtered by topic, a feed per chosen topic. A template 
 
 from django import template
 
-from directory.feeds import feeds_for_page
+from directory.opendata.feeds import feeds_for_page
 
 register = template.Library()
 

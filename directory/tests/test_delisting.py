@@ -10,7 +10,7 @@ from wagtail.models import PageLogEntry
 
 from directory.delisting import delist_forum, relist_forum
 from directory.models import EngagementStatus, ForumPage, ForumStatus
-from directory.openreferral.identifiers import service_id
+from directory.opendata.openreferral.identifiers import service_id
 from directory.tests.factories import DepartmentPageFactory, EngagementFactory, ForumPageFactory
 
 REASON = "The community asked to be removed."

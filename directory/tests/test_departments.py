@@ -120,6 +120,6 @@ def test_departments_index_does_not_query_per_row(
         assert client.get("/departments/").status_code == 200
 
 
-# Routing, site and settings (7: a child page in one query, home.routing.SpecificChildRouting; the
+# Routing, site and settings (7: a child page in one query, core.routing.SpecificChildRouting; the
 # breadcrumbs come from the routing) and the departments with their counts.
 QUERIES_FOR_DEPARTMENTS_INDEX = 11

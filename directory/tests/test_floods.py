@@ -1,7 +1,7 @@
 """Floods: one address sending a thousand nominations, suggestions or problem reports.
 
 The per-address limits (``NOMINATION_RATE_LIMIT``, ``CONTRIBUTION_RATE_LIMIT`` and
-``PUBLIC_FORM_RATE_LIMIT``, counted by directory/views/protection.py in the "ratelimit" cache) must
+``PUBLIC_FORM_RATE_LIMIT``, counted by core/protection.py in the "ratelimit" cache) must
 hold: no more than the configured number is stored, every other attempt gets the friendly 429
 page, the refusal happens before any work is done, and other people are not affected.
 """
@@ -39,7 +39,7 @@ def rate_limit_cache(request, settings):
         settings.CACHES = {
             **settings.CACHES,
             "ratelimit": {
-                "BACKEND": "home.resilient_cache.ResilientRedisCache",
+                "BACKEND": "core.resilient_cache.ResilientRedisCache",
                 "LOCATION": "redis://127.0.0.1:6379/15",
                 "KEY_PREFIX": f"flood-{uuid.uuid4().hex}",
                 "OPTIONS": {"LOCAL_FALLBACK": True},
@@ -190,8 +190,8 @@ def test_a_flood_of_page_views_cannot_evict_the_rate_limit_counters(forum, setti
     """
     import redis
 
-    from home.tests.processes import redis_server
-    from home.tests.test_resilient_cache import production_caches
+    from core.tests.processes import redis_server
+    from core.tests.test_resilient_cache import production_caches
 
     with (
         redis_server("--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru") as cache_url,

@@ -23,12 +23,12 @@ from hypothesis import strategies as st
 from wagtail.models import Page
 
 from directory import nominations
-from directory.api import DirectoryPagesAPIViewSet
-from directory.api_parameters import PAGE_ID_PARAMETERS
-from directory.forms import SuggestionForm, initial_from_details
 from directory.forum_details import details_from_forum
+from directory.journeys.forms import SuggestionForm, initial_from_details
 from directory.models import DepartmentPage, EditSuggestion, ForumPage, Nomination, ProblemReport
 from directory.nominations import submit_nomination
+from directory.opendata.api import DirectoryPagesAPIViewSet
+from directory.opendata.api_parameters import PAGE_ID_PARAMETERS
 from directory.suggestions import submit_problem_report
 from directory.tests.factories import ForumPageFactory
 from directory.tests.nomination_helpers import (

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import WorkflowState
 
-from directory.exports import EXPORT_COLUMNS
 from directory.importer import import_forums, read_forum_rows
 from directory.models import ForumPage, ForumStatus
+from directory.opendata.exports import EXPORT_COLUMNS
 from directory.tests.factories import ForumPageFactory
 
 GOOD = {

@@ -341,7 +341,7 @@ def add_forums(directory_index, departments_index, count, start=0):
 
 # Queries for one listing page, whatever the number of communities: Wagtail's routing and site
 # (site, locale, the home page, the directory with its own fields in one query
-# (home.routing.SpecificChildRouting), the alias check, view restrictions, site settings: 7; the
+# (core.routing.SpecificChildRouting), the alias check, view restrictions, site settings: 7; the
 # breadcrumbs come from the routing), the public content version (directory.facet_index), the
 # page of communities, and one for its topics, audiences and regions.
 LISTING_QUERIES = 10
@@ -378,7 +378,7 @@ def test_listing_query_count_does_not_grow_with_the_directory(
 
 
 # A community page: Wagtail's routing and site (site, locale, the home page, then the directory and
-# the community in one query each (home.routing.SpecificChildRouting), the alias check, view
+# the community in one query each (core.routing.SpecificChildRouting), the alias check, view
 # restrictions: 7; the breadcrumbs come from the routing), one query for its topics, audiences,
 # regions and type, one for the engagements by public bodies, and the site settings (which the
 # review notice reads too).

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 
-from home.tests.processes import clean_environment, free_port, run_manage, start_manage
+from core.tests.processes import clean_environment, free_port, run_manage, start_manage
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 STARTUP_LIMIT_SECONDS = 60

@@ -6,7 +6,7 @@ because settings are evaluated once, at import.
 
 import json
 
-from home.tests.processes import run_python
+from core.tests.processes import run_python
 
 SHOW_SETTINGS = """
 import json
@@ -81,7 +81,7 @@ def test_redis_url_switches_the_cache_to_redis():
 
     with_redis = settings_under(REDIS_URL="redis://cache.internal:6379/1")
 
-    assert with_redis["cache"] == "home.resilient_cache.ResilientRedisCache"  # Django's RedisCache, outage-proof
+    assert with_redis["cache"] == "core.resilient_cache.ResilientRedisCache"  # Django's RedisCache, outage-proof
     assert with_redis["cache_location"] == "redis://cache.internal:6379/1"
 
 

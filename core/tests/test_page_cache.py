@@ -1,0 +1,272 @@
+"""The whole-page cache (core/page_cache.py) and the Cache-Control headers over HTTP.
+
+The cache is off in the test settings; every test here turns it on with a cleared cache.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+from wagtail.models import Site
+
+from core.page_cache import CACHED_HEADER, current_generation, entry_key
+from directory import nominations
+from directory.models import ForumPage
+from directory.tests.factories import ForumPageFactory
+from directory.tests.nomination_helpers import SAMPLE_CONTACT, sample_details, signed_in
+from home.models import SiteSettings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def forum(directory_index, page_cache_on):
+    # The first page ever rendered creates the site settings row, which (rightly) forgets pages.
+    SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    return ForumPageFactory(parent=directory_index, title="Carers Corner", slug="carers-corner")
+
+
+def publish_change(page, **changes):
+    page = ForumPage.objects.get(pk=page.pk)
+    for name, value in changes.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+    return page
+
+
+def test_an_anonymous_visitor_gets_the_second_view_from_the_cache(client, forum, django_assert_num_queries):
+    """The second view of a page costs no database query and is the same page.
+
+    If this fails, every visit renders the page afresh and the site slows under load.
+    """
+    first = client.get("/directory/carers-corner/")
+    assert first.status_code == 200
+    assert first[CACHED_HEADER] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/directory/carers-corner/")
+    assert second[CACHED_HEADER] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_public_pages_say_how_long_shared_caches_may_keep_them(client, forum, settings):
+    """Public pages carry public Cache-Control with s-maxage and vary on Cookie.
+
+    If this fails, a CDN in front of the site cannot keep pages, or keeps them for signed-in editors too.
+    """
+    settings.PUBLIC_CACHE_S_MAXAGE = 123
+    for response in (client.get("/directory/carers-corner/"), client.get("/directory/carers-corner/")):
+        cache_control = response["Cache-Control"]
+        assert "public" in cache_control and "s-maxage=123" in cache_control
+        assert "stale-while-revalidate=" in cache_control and "max-age=" in cache_control
+        assert "Cookie" in response["Vary"]
+
+
+def test_query_strings_and_languages_are_cached_apart(client, forum):
+    """Each search, page of results and language is its own cache entry.
+
+    If this fails, a visitor asking for one search is shown another's results, or English in Welsh.
+    """
+    assert client.get("/directory/?q=carers")[CACHED_HEADER] == "miss"
+    assert client.get("/directory/?q=parents")[CACHED_HEADER] == "miss"
+    assert client.get("/directory/?q=carers")[CACHED_HEADER] == "hit"
+    english = RequestFactory().get("/directory/")
+    welsh = RequestFactory().get("/cy/directory/")
+    assert entry_key(english) != entry_key(welsh)
+    other_host = RequestFactory().get("/directory/", HTTP_HOST="localhost")
+    assert entry_key(english) != entry_key(other_host)
+
+
+def test_publishing_a_change_shows_at_once_on_the_page_and_in_the_listing(client, forum):
+    """An editor publishes a new summary: the next visitor sees it on the page and in the listing.
+
+    If this fails, the public keeps seeing the old details until the cache expires.
+    """
+    assert "Peer support at Carers Corner." in client.get("/directory/carers-corner/").content.decode()
+    assert "Peer support at Carers Corner." in client.get("/directory/").content.decode()
+    assert client.get("/directory/")[CACHED_HEADER] == "hit"
+
+    publish_change(forum, summary="A friendly place for unpaid carers.")
+
+    page = client.get("/directory/carers-corner/")
+    listing = client.get("/directory/")
+    assert page[CACHED_HEADER] == listing[CACHED_HEADER] == "miss"
+    assert "A friendly place for unpaid carers." in page.content.decode()
+    assert "A friendly place for unpaid carers." in listing.content.decode()
+
+
+def test_unpublishing_and_deleting_take_the_page_away_at_once(client, forum, directory_index):
+    """An unpublished or deleted community disappears from its address and the listing at the next request.
+
+    If this fails, a community that asked to be taken down stays visible from the cache.
+    """
+    other = ForumPageFactory(parent=directory_index, title="Dads Den", slug="dads-den")
+    assert client.get("/directory/carers-corner/").status_code == 200
+    assert client.get("/directory/dads-den/").status_code == 200
+    assert "Carers Corner" in client.get("/directory/").content.decode()
+
+    ForumPage.objects.get(pk=forum.pk).unpublish()
+    assert client.get("/directory/carers-corner/").status_code == 404
+    assert "Carers Corner" not in client.get("/directory/").content.decode()
+
+    ForumPage.objects.get(pk=other.pk).delete()
+    assert client.get("/directory/dads-den/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/directory/carers-corner/suggest/", "/directory/carers-corner/report/", "/nominate/"]
+)
+def test_pages_with_a_csrf_form_are_never_cached(client, forum, path):
+    """Forms carry a CSRF token: they are rendered afresh every time and no shared cache may keep them.
+
+    If this fails, one visitor's token is served to everyone and their forms are refused.
+    """
+    for _ in range(2):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "csrfmiddlewaretoken" in response.content.decode()
+        assert CACHED_HEADER not in response
+        assert response["Cache-Control"] == "private, no-store"
+    assert cache.get(entry_key(RequestFactory().get(path))) is None
+
+
+def test_the_operators_private_link_is_never_cached(client, site_tree, page_cache_on):
+    """The operator's /listing/<token>/ page is private: never stored, never served from the cache.
+
+    If this fails, a private page with the operator's details could be served from a shared cache.
+    """
+    nomination, token = nominations.submit_nomination(sample_details(), SAMPLE_CONTACT)
+    for path in (f"/listing/{token}/", f"/cy/listing/{token}/"):
+        for _ in range(2):
+            response = client.get(path)
+            assert response.status_code == 200
+            assert CACHED_HEADER not in response
+            assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+        assert cache.get(entry_key(RequestFactory().get(path))) is None
+
+
+def test_a_preview_shows_the_draft_and_never_reaches_the_cache(client, forum):
+    """Previewing a draft shows the draft, not the cached live page, and the public never sees the draft.
+
+    Wagtail renders previews through the middleware for the page's own public address. If this
+    fails, editors preview the wrong content, or an unapproved draft is served to the public.
+    """
+    assert client.get("/directory/carers-corner/")[CACHED_HEADER] == "miss"
+    draft = ForumPage.objects.get(pk=forum.pk)
+    draft.summary = "Unapproved draft wording."
+    draft.save_revision()
+
+    preview = draft.make_preview_request()
+    assert "Unapproved draft wording." in preview.content.decode()
+    assert CACHED_HEADER not in preview
+    assert "private" in preview["Cache-Control"]
+
+    public = client.get("/directory/carers-corner/")
+    assert public[CACHED_HEADER] == "hit"
+    assert "Unapproved draft wording." not in public.content.decode()
+    cache.clear()
+    assert "Unapproved draft wording." not in client.get("/directory/carers-corner/").content.decode()
+
+
+def test_signed_in_editors_get_fresh_private_pages(client, forum, django_user_model):
+    """A signed-in editor is never served the anonymous copy, and their page is never stored.
+
+    If this fails, editors cannot see what they just changed, or their view is shown to the public.
+    """
+    client.get("/directory/carers-corner/")
+    editor = django_user_model.objects.create_superuser("boss", "boss@example.gov", "pw")
+    signed_in(client, editor)
+    response = client.get("/directory/carers-corner/")
+    assert CACHED_HEADER not in response
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_the_admin_is_never_cached(client, forum):
+    """Admin responses are private and never stored, whoever asks.
+
+    If this fails, one editor's admin screens could be kept by a shared cache.
+    """
+    for _ in range(2):
+        response = client.get("/admin/login/")
+        assert response.status_code == 200
+        assert CACHED_HEADER not in response
+        assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert cache.get(entry_key(RequestFactory().get("/admin/login/"))) is None
+
+
+def test_changing_a_vocabulary_or_verifying_an_entry_forgets_cached_pages(client, forum):
+    """Changes made without publishing a page (a snippet, a "still accurate" confirmation) still show at once.
+
+    If this fails, a renamed audience or a new "last verified" date waits for the cache to expire.
+    """
+    from directory.models import Audience
+
+    client.get("/directory/carers-corner/")
+    before = current_generation()
+    Audience.objects.create(name="Young carers", slug="young-carers")
+    assert current_generation() > before
+
+    client.get("/directory/carers-corner/")
+    before = current_generation()
+    nominations.mark_forum_verified(ForumPage.objects.get(pk=forum.pk))
+    assert current_generation() > before
+    assert client.get("/directory/carers-corner/")[CACHED_HEADER] == "miss"
+
+
+def test_the_cache_is_off_unless_enabled(client, directory_index, settings):
+    """With PAGE_CACHE_ENABLED off (the test and development default) nothing is stored or served.
+
+    If this fails, developers see stale templates, or the setting does not switch the cache off.
+    """
+    settings.PAGE_CACHE_ENABLED = False
+    ForumPageFactory(parent=directory_index, slug="carers-corner")
+    cache.clear()
+    for _ in range(2):
+        response = client.get("/directory/carers-corner/")
+        assert CACHED_HEADER not in response
+        assert "public" in response["Cache-Control"]
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/3"  # a database of its own: only it is flushed
+
+
+@pytest.fixture
+def redis_page_cache(settings, page_cache_on):
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        connection.ping()
+    except redis.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    connection.flushdb()
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_TEST_URL},
+    }
+    settings.PAGE_CACHE_ALIAS = "pages"
+    yield connection
+    connection.flushdb()
+
+
+def test_the_page_cache_works_in_redis(client, forum, redis_page_cache, django_assert_num_queries):
+    """With Redis (as in production) pages are stored there, served from there and forgotten on publish.
+
+    If this fails, the cache works in tests but not with the shared cache every web process uses.
+    """
+    assert client.get("/directory/carers-corner/")[CACHED_HEADER] == "miss"
+    assert redis_page_cache.dbsize() >= 2, "the page and the generation counter are in Redis"
+    with django_assert_num_queries(0):
+        assert client.get("/directory/carers-corner/")[CACHED_HEADER] == "hit"
+
+    publish_change(forum, summary="Now with a weekly online meet-up.")
+    response = client.get("/directory/carers-corner/")
+    assert response[CACHED_HEADER] == "miss"
+    assert "Now with a weekly online meet-up." in response.content.decode()

@@ -1,0 +1,107 @@
+"""The Wagtail API v2 at /api/v2/: live, public pages with the community and department fields.
+
+Only the pages endpoint is served. It never shows drafts, private pages (a restriction in one
+language covers every copy: ``core.privacy``) or delisted communities, and adds a ``topic``
+filter (a topic's slug, as on /directory/) to Wagtail's own ``type``, field and ``search`` filters.
+The fields are the models' ``api_fields``, which leave out everything private.
+"""
+
+from types import SimpleNamespace
+
+from django.db.models import Q
+from rest_framework.filters import BaseFilterBackend
+from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.serializers import TagsField
+from wagtail.api.v2.views import PagesAPIViewSet
+
+from core.privacy import private_q
+from directory.listing import clean_query, search_terms
+from directory.models import DepartmentPage, DepartmentPageTag, ForumPage, ForumPageTag, ForumStatus
+from directory.opendata.api_parameters import QueryParameterCheck, check_find_query
+from directory.opendata.licence import mark_as_open_data, with_vocabularies
+
+
+class TopicFilter(BaseFilterBackend):
+    """``?topic=parenting`` (or ``?topic=parenting,money``: both): pages tagged with the topic slugs."""
+
+    def filter_queryset(self, request, queryset, view):
+        for slug in request.GET.get("topic", "").split(","):
+            if slug.strip():
+                tagged = Q(pk__in=ForumPageTag.objects.filter(tag__slug=slug.strip()).values("content_object_id")) | Q(
+                    pk__in=DepartmentPageTag.objects.filter(tag__slug=slug.strip()).values("content_object_id")
+                )
+                queryset = queryset.filter(tagged)
+        return queryset
+
+
+class WordSearchFilter(SearchFilter):
+    """Wagtail's ``?search=`` with only the words of the query, as the directory's own search uses.
+
+    Punctuation is search syntax to the full-text engines, and a query of only spaces or symbols
+    breaks the SQLite backend; such a query finds nothing instead.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        terms = search_terms(clean_query(request.GET["search"]))
+        if not terms:
+            return queryset.none()
+        query = request.GET.copy()
+        query["search"] = terms
+        return super().filter_queryset(SimpleNamespace(GET=query), queryset, view)
+
+
+class PrefetchedTagsField(TagsField):
+    """Topic names in name order, read from the prefetched tags (Wagtail's own field queries per page)."""
+
+    def to_representation(self, value):
+        return sorted(tag.name for tag in value.all())
+
+
+class DirectoryPagesAPIViewSet(PagesAPIViewSet):
+    """Wagtail's pages endpoint, without delisted communities, with a topic filter."""
+
+    filter_backends = [
+        QueryParameterCheck,  # first: refuses values the database cannot take (a JSON 400)
+        TopicFilter,
+        *(WordSearchFilter if backend is SearchFilter else backend for backend in PagesAPIViewSet.filter_backends),
+    ]
+    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(["topic"])
+
+    def find_object(self, queryset, request):
+        check_find_query(request.GET)
+        return super().find_object(queryset, request)
+
+    def get_base_queryset(self):
+        # Wagtail's own test reads restrictions in each page's own tree; core.privacy's covers every
+        # language's copy of a restricted page. Wagtail asks for this several times a request, and
+        # each asks the database: it is made once per request (a view instance serves one).
+        if not hasattr(self, "_base_queryset"):
+            delisted = ForumPage.objects.filter(status=ForumStatus.DELISTED).values("pk")
+            self._base_queryset = super().get_base_queryset().exclude(pk__in=delisted).exclude(private_q())
+        return self._base_queryset.all()
+
+    def get_queryset(self):
+        """Pages with what their fields show loaded alongside, so a listing never queries once per row."""
+        queryset = super().get_queryset().select_related("locale")
+        if queryset.model is ForumPage:
+            queryset = with_vocabularies(queryset)
+        elif queryset.model is DepartmentPage:
+            queryset = queryset.prefetch_related("topics", "engagements")
+        return queryset
+
+    @classmethod
+    def get_field_serializer_overrides(cls, model):
+        overrides = super().get_field_serializer_overrides(model)
+        if issubclass(model, ForumPage | DepartmentPage):
+            overrides.setdefault("topics", PrefetchedTagsField())
+        return overrides
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        return mark_as_open_data(super().finalize_response(request, response, *args, **kwargs))
+
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", DirectoryPagesAPIViewSet)

@@ -1,0 +1,102 @@
+"""The Wagtail API v2 at /api/v2/: community and department fields, only live public pages (never
+drafts, delisted or protected entries, never private fields), the topic filter, JSON errors for
+bad parameters, and a listing whose query count does not grow."""
+
+import pytest
+
+from directory.tests.factories import DepartmentPageFactory, EngagementFactory
+from directory.tests.opendata.helpers import build_directory, get_json, many_forums
+
+PAGES = "/api/v2/pages/"
+
+
+@pytest.fixture
+def directory(directory_index, departments_index):
+    return build_directory(directory_index, departments_index)
+
+
+def titles(body):
+    return sorted(item["title"] for item in body["items"])
+
+
+def test_forum_listing_has_only_published_communities(client, directory):
+    """API users see the listed communities with their public fields, and nothing private."""
+    body = get_json(client, PAGES, type="directory.ForumPage", fields="*")
+    assert titles(body) == ["Money Forum", "Netmums"]
+    netmums = next(item for item in body["items"] if item["title"] == "Netmums")
+    assert netmums["website"] == "https://www.netmums.com/"
+    assert netmums["members"] == 2_000_000
+    assert netmums["welcomed_modes"] == ["expert_answers"]
+    assert netmums["engagement_preference"] == "welcomes"
+    for private in ("contact_name", "contact_email", "editor_notes"):
+        assert private not in netmums
+
+
+@pytest.mark.parametrize("hidden", ["draft", "delisted", "protected"])
+def test_hidden_communities_have_no_detail(client, directory, hidden):
+    """Asking for a draft, delisted or protected entry by id gives a 404."""
+    get_json(client, f"{PAGES}{getattr(directory, hidden).pk}/", status=404)
+
+
+def test_forum_detail_has_its_public_fields(client, directory):
+    """A community's detail carries its topics, audiences and regions."""
+    body = get_json(client, f"{PAGES}{directory.netmums.pk}/")
+    assert body["meta"]["type"] == "directory.ForumPage"
+    assert body["summary"] == directory.netmums.summary
+    assert body["topics"] and body["audiences"] and body["regions"]
+
+
+def test_department_detail_has_its_plan_and_engagements(client, directory):
+    """A department's detail has its plan fields and engagements."""
+    body = get_json(client, f"{PAGES}{directory.department.pk}/")
+    assert body["acronym"] == directory.department.acronym
+    assert body["plan_status"] == "published"
+    assert {engagement["mode"] for engagement in body["engagements"]} == {"expert_answers"}
+
+
+def test_filter_by_type_and_topic(client, directory):
+    """?type and ?topic narrow the pages the way the directory's topic filter does."""
+    assert titles(get_json(client, PAGES, type="directory.ForumPage", topic="money")) == ["Money Forum"]
+    assert titles(get_json(client, PAGES, type="directory.ForumPage", topic="parenting")) == ["Netmums"]
+    assert titles(get_json(client, PAGES, topic="parenting,pregnancy")) == ["Netmums"]
+    assert titles(get_json(client, PAGES, type="directory.DepartmentPage")) == ["Department for Education"]
+    assert titles(get_json(client, PAGES, topic="no-such-topic")) == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"type": "no.Such"}, {"limit": "-1"}, {"offset": "abc"}, {"limit": str(10**9)}, {"secret": "1"}, {"order": "x"}],
+)
+def test_bad_parameters_get_a_json_400(client, directory, params):
+    """Bad parameters are answered with a JSON message, never a server error."""
+    body = get_json(client, PAGES, status=400, **params)
+    assert body["message"]
+
+
+def test_open_to_other_websites(client, directory):
+    """Other sites may call the API (CORS) and are told the licence."""
+    response = client.get(PAGES, HTTP_ORIGIN="https://example.com")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert 'rel="license"' in response["Link"]
+
+
+# The pages anyone may see are worked out once per request (Wagtail's own code asks three times):
+# Wagtail's restriction test, the site's languages and the private pages in every language
+# (core.privacy), then the count, the page of results and what their fields show.
+@pytest.mark.parametrize(
+    ("page_type", "fields", "queries"),
+    [("directory.ForumPage", "", 9), ("directory.ForumPage", "*", 9), ("directory.DepartmentPage", "*", 8)],
+)
+def test_listing_query_count_does_not_grow(
+    client, directory_index, departments_index, django_assert_num_queries, page_type, fields, queries
+):
+    """Listing 20 or 100 communities or departments, with all their fields, costs the same number of queries."""
+    for count in (20, 80):
+        for forum in many_forums(directory_index, count):
+            department = DepartmentPageFactory(parent=departments_index)
+            EngagementFactory(department=department, forum=forum)
+        params = {"type": page_type, "limit": 100, "fields": fields}
+        client.get(PAGES, params)  # caches the site's root paths again
+        with django_assert_num_queries(queries):
+            response = client.get(PAGES, params)
+        assert response.status_code == 200

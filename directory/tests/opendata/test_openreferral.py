@@ -1,0 +1,281 @@
+"""The Open Referral (HSDS 3.0) API: every response validates against the HSDS 3.0 schemas,
+nothing unpublished or private leaks, ids are stable, bad parameters get a JSON 400, and list
+endpoints cost the same number of queries for 20 or 100 communities."""
+
+import gzip
+import json
+import uuid
+from functools import cache
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from directory.opendata.openreferral.identifiers import OPEN_DATA_NAMESPACE, organization_id, taxonomy_term_id
+from directory.opendata.openreferral.taxonomies import TAXONOMIES
+from directory.tests.factories import ForumPageFactory
+from directory.tests.opendata.helpers import build_directory, get_json, many_forums
+
+# The HSDS 3.0 schemas, kept with the tests (see data/hsds-3.0/README.md): the compiled ones gzipped.
+HSDS_DIR = Path(__file__).parent / "data" / "hsds-3.0"
+PAGE_KEYS = {"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"}
+
+
+@cache
+def hsds_registry():
+    resources = []
+    for path in sorted(HSDS_DIR.glob("*.json")) + sorted(HSDS_DIR.glob("compiled/*.json.gz")):
+        raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        name = str(path.relative_to(HSDS_DIR)).removesuffix(".gz")
+        resources.append((name, Resource.from_contents(json.loads(raw), DRAFT202012)))
+    assert len(resources) >= 12, f"the HSDS 3.0 schemas are missing from {HSDS_DIR}"
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(schema_name):
+    schema = hsds_registry().contents(schema_name)
+    return Draft202012Validator(schema, registry=hsds_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def assert_valid(instance, schema_name):
+    errors = sorted(validator(schema_name).iter_errors(instance), key=lambda error: list(error.path))
+    assert not errors, "\n".join(f"{list(error.path)}: {error.message}" for error in errors)
+
+
+def assert_page_of(body, schema_name):
+    """The HSDS Page envelope, with every item valid against ``schema_name``."""
+    assert set(body) == PAGE_KEYS
+    assert body["size"] == len(body["contents"])
+    for item in body["contents"]:
+        assert_valid(item, schema_name)
+
+
+@pytest.fixture
+def directory(directory_index, departments_index):
+    return build_directory(directory_index, departments_index)
+
+
+def test_root_names_the_version_and_links_the_openapi_document(client, directory):
+    """A client discovering the API finds the HSDS version and the OpenAPI description it can fetch."""
+    body = get_json(client, "/openreferral/")
+    assert body["version"] == "3.0"
+    assert body["profile"].startswith("https://")
+    assert body["openapi_url"] == "http://testserver/openreferral/openapi.json"
+    document = get_json(client, "/openreferral/openapi.json")
+    assert document["openapi"].startswith("3.")
+    assert document["servers"] == [{"url": "http://testserver/openreferral/"}]
+    assert set(document["paths"]) == {
+        "/",
+        "/services",
+        "/services/{id}",
+        "/organizations",
+        "/organizations/{id}",
+        "/taxonomies",
+        "/taxonomies/{id}",
+        "/taxonomy_terms",
+        "/taxonomy_terms/{id}",
+    }
+
+
+def test_services_list_validates_and_lists_only_published_entries(client, directory):
+    """Consumers get valid HSDS services for the listed communities only: no drafts, delisted or protected ones."""
+    body = get_json(client, "/openreferral/services")
+    assert_page_of(body, "compiled/service_list.json")
+    assert [service["name"] for service in body["contents"]] == ["Money Forum", "Netmums"]
+    assert body["total_items"] == 2
+    assert body["first_page"] and body["last_page"] and not body["empty"]
+
+
+def test_service_detail_is_fully_nested_and_valid(client, directory):
+    """A full service carries its organisation, a virtual location at its website, and attributes for its terms."""
+    netmums = directory.netmums
+    body = get_json(client, f"/openreferral/services/{netmums.translation_key}")
+    assert_valid(body, "compiled/service.json")
+    assert body["id"] == str(netmums.translation_key)
+    assert body["url"] == "https://www.netmums.com/"
+    assert body["assured_date"] == netmums.last_verified.isoformat()
+    assert body["organization"]["id"] == organization_id("Netmums Ltd")
+    (place,) = body["service_at_locations"]
+    assert place["location"]["location_type"] == "virtual"
+    assert place["location"]["url"] == "https://www.netmums.com/"
+    terms = {(attribute["link_type"], attribute["taxonomy_term"]["name"]) for attribute in body["attributes"]}
+    assert {("topic", "Parenting"), ("audience", "Parents and carers"), ("region", "Wales")} <= terms
+    assert ("community_type", "Discussion forum") in terms
+    assert ("engagement_mode", "Expert answers in discussions") in terms
+    assert [language.get("code") for language in body["languages"]] == ["en", "cy"]
+
+
+def test_empty_optional_fields_are_left_out(client, directory):
+    """A community with no operator or figures has no empty strings or nulls in its record."""
+    money = directory.money
+    money.operator_name = ""
+    money.description = ""
+    money.save_revision().publish()
+    body = get_json(client, f"/openreferral/services/{money.translation_key}")
+    assert_valid(body, "compiled/service.json")
+    assert "organization" not in body and "organization_id" not in body
+
+    def walk(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        else:
+            assert value not in (None, ""), body
+
+    walk(body)
+
+
+@pytest.mark.parametrize("hidden", ["draft", "delisted", "protected"])
+def test_unpublished_services_are_not_found(client, directory, hidden):
+    """Guessing the id of a draft, delisted or protected entry gives a 404, not its data."""
+    page = getattr(directory, hidden)
+    get_json(client, f"/openreferral/services/{page.translation_key}", status=404)
+
+
+def test_organizations_group_operators_by_normalised_name(client, directory):
+    """Two entries run by "Netmums Ltd" and "netmums   LTD" are one organisation with both services."""
+    body = get_json(client, "/openreferral/organizations")
+    assert_page_of(body, "compiled/organization_list.json")
+    (organization,) = body["contents"]
+    assert organization["id"] == organization_id("netmums ltd")
+    detail = get_json(client, f"/openreferral/organizations/{organization['id']}")
+    assert_valid(detail, "compiled/organization.json")
+    assert sorted(service["name"] for service in detail["services"]) == ["Money Forum", "Netmums"]
+    get_json(client, f"/openreferral/organizations/{uuid.uuid4()}", status=404)
+
+
+def test_taxonomies_and_terms_validate_and_have_stable_ids(client, directory):
+    """Taxonomy terms keep ids derived from kind and slug, so consumers can store them."""
+    body = get_json(client, "/openreferral/taxonomies")
+    assert_page_of(body, "taxonomy.json")
+    assert body["total_items"] == len(TAXONOMIES)
+    terms = get_json(client, "/openreferral/taxonomy_terms", per_page=100)
+    assert_page_of(terms, "taxonomy_term.json")
+    by_id = {term["id"]: term for term in terms["contents"]}
+    parenting = by_id[taxonomy_term_id("topic", "parenting")]
+    assert parenting["name"] == "Parenting"
+    assert str(uuid.uuid5(OPEN_DATA_NAMESPACE, "taxonomy_term:topic:parenting")) == parenting["id"]
+    assert_valid(get_json(client, f"/openreferral/taxonomy_terms/{parenting['id']}"), "taxonomy_term.json")
+    assert_valid(get_json(client, f"/openreferral/taxonomies/{parenting['taxonomy_id']}"), "taxonomy.json")
+    topics = get_json(client, "/openreferral/taxonomy_terms", taxonomy_id=parenting["taxonomy_id"])
+    assert {term["name"] for term in topics["contents"]} == {"Parenting", "Pregnancy", "Money"}
+
+
+def test_services_filter_by_term_organization_date_and_search(client, directory):
+    """The HSDS filters narrow the list the way their names say."""
+
+    def names(**params):
+        return [service["name"] for service in get_json(client, "/openreferral/services", **params)["contents"]]
+
+    assert names(taxonomy_term_id=taxonomy_term_id("topic", "pregnancy")) == ["Netmums"]
+    assert names(taxonomy_term_id=taxonomy_term_id("audience", "parents")) == ["Netmums"]
+    assert names(taxonomy_term_id=str(uuid.uuid4())) == []
+    assert names(organization_id=organization_id("Netmums Ltd")) == ["Money Forum", "Netmums"]
+    assert names(modified_after="2999-01-01") == []
+    assert names(modified_after="2000-01-01T00:00:00Z") == ["Money Forum", "Netmums"]
+    assert names(search="tips") == ["Money Forum"]
+
+
+def test_services_are_in_the_directorys_name_order_and_current(client, directory_index):
+    """Consumers get A to Z whatever the case, filtered or not, and a community as soon as it is published."""
+    for title in ("banana club", "Apple forum", "cherry chat"):
+        ForumPageFactory(parent=directory_index, title=title, topics=["Food"])
+    food = taxonomy_term_id("topic", "food")
+
+    def names(**params):
+        return [service["name"] for service in get_json(client, "/openreferral/services", **params)["contents"]]
+
+    assert names() == names(taxonomy_term_id=food) == ["Apple forum", "banana club", "cherry chat"]
+    unpublished = ForumPageFactory(parent=directory_index, title="Date night", topics=["Food"], live=False)
+    assert "Date night" not in names()
+    unpublished.save_revision().publish()
+    assert names() == names(taxonomy_term_id=food) == ["Apple forum", "banana club", "cherry chat", "Date night"]
+
+
+def test_pages_of_services(client, directory_index):
+    """per_page and page walk through the list without overlap, and a page past the end is empty."""
+    many_forums(directory_index, 5)
+    first = get_json(client, "/openreferral/services", per_page=2)
+    third = get_json(client, "/openreferral/services", per_page=2, page=3)
+    assert (first["total_items"], first["total_pages"], first["size"]) == (5, 3, 2)
+    assert first["first_page"] and not first["last_page"]
+    assert third["size"] == 1 and third["last_page"]
+    beyond = get_json(client, "/openreferral/services", per_page=2, page=9)
+    assert beyond["contents"] == [] and beyond["size"] == 0
+
+
+PAGING_JUNK = [
+    {"page": "0"},
+    {"page": "-1"},
+    {"page": "abc"},
+    {"page": "1.5"},
+    {"per_page": str(10**9)},
+    {"per_page": "0"},
+    {"per_page": "9" * 5000},
+]
+SERVICE_FILTER_JUNK = [
+    {"taxonomy_term_id": "junk"},
+    {"taxonomy_id": "12345"},
+    {"organization_id": "'; DROP TABLE"},
+    {"modified_after": "yesterday"},
+    {"modified_after": "2024-13-45"},
+]
+BAD_REQUESTS = (
+    [(endpoint, params) for endpoint in ("services", "organizations", "taxonomies") for params in PAGING_JUNK]
+    + [("services", params) for params in SERVICE_FILTER_JUNK]
+    + [("taxonomy_terms", {"taxonomy_id": "junk"}), ("taxonomy_terms", {"per_page": "-5"})]
+)
+
+
+@pytest.mark.parametrize(("endpoint", "params"), BAD_REQUESTS)
+def test_bad_parameters_get_a_json_400(client, directory, endpoint, params):
+    """A client sending a parameter we cannot understand is told which one, in JSON, never with a 500."""
+    body = get_json(client, f"/openreferral/{endpoint}", status=400, **params)
+    assert body["errors"] == [{"parameter": next(iter(params)), "message": body["errors"][0]["message"]}]
+    assert body["message"]
+
+
+def test_junk_in_path_or_search_is_harmless(client, directory):
+    """Odd ids give a 404 and odd search text simply finds nothing."""
+    get_json(client, "/openreferral/services/not-a-uuid", status=404)
+    get_json(client, "/openreferral/taxonomy_terms/%00", status=404)
+    body = get_json(client, "/openreferral/services", search='"* OR 1=1 --')
+    assert body["total_items"] == 0
+
+
+def test_open_to_other_websites(client, directory):
+    """A web app on another origin may call the API (CORS), and the licence is stated."""
+    response = client.get("/openreferral/services", HTTP_ORIGIN="https://example.com")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "open-government-licence" in response["Link"]
+
+
+# Queries: the default locale, the page-privacy check, then (services) the content version and the
+# page, or (organisations) one grouping query, or (taxonomy terms) the four vocabularies.
+LIST_QUERIES = {
+    "/openreferral/services": 3,
+    "/openreferral/organizations": 3,
+    "/openreferral/taxonomy_terms": 6,
+}
+
+
+def test_list_endpoints_query_count_does_not_grow(client, directory_index, django_assert_num_queries):
+    """Lists cost the same number of queries for 20 or 100 communities (no query per row)."""
+    for count in (20, 80):
+        many_forums(directory_index, count)
+        client.get("/openreferral/services")  # the first request after a change builds the facet index
+        for url, queries in LIST_QUERIES.items():
+            with django_assert_num_queries(queries):
+                assert client.get(url, {"per_page": 100}).status_code == 200
+
+
+def test_service_detail_query_count(client, directory, django_assert_num_queries):
+    """A full service is read in a fixed number of queries: the entry and its three vocabularies."""
+    with django_assert_num_queries(6):
+        client.get(f"/openreferral/services/{directory.netmums.translation_key}")
