@@ -1,9 +1,50 @@
-"""Routing a request to a child page in one query, where Wagtail's ``Page.route`` takes two."""
+"""Routing: pages served by views named in a URL list, and child pages found in one query."""
 
 import functools
 
 from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern
+from django.utils.module_loading import import_string
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
+
+
+def _as_page_method(view):
+    """Wagtail binds a routable page's views to the page: hand the page on as the view's second argument."""
+
+    @functools.wraps(view)
+    def method(page, request, *args, **kwargs):
+        return view(request, page, *args, **kwargs)
+
+    return method
+
+
+class PageViews(RoutablePageMixin):
+    """A page whose address and sub-addresses are served by the views of a URL list.
+
+    ``page_urls`` is the dotted path of that list, imported when the page is first routed (as
+    Django imports ``ROOT_URLCONF``): page models name their views but import none, so views may
+    read the models freely. Views take ``(request, page, ...)``; ``""`` serves the page itself, in
+    previews too. Without a ``""`` entry the page renders as Wagtail renders any page.
+    """
+
+    page_urls = None
+
+    @classmethod
+    def get_subpage_urls(cls):
+        listed = []
+        if cls.page_urls:
+            listed = [
+                URLPattern(pattern.pattern, _as_page_method(pattern.callback), pattern.default_args, pattern.name)
+                for pattern in import_string(cls.page_urls)
+            ]
+        return (*listed, *super().get_subpage_urls())
+
+
+def render_page(request, page, context=None):
+    """The page in its own template with ``context`` added: what a ``""`` view usually returns."""
+    request.is_preview = getattr(request, "is_preview", False)
+    return page.render(request, context_overrides=context)
 
 
 @functools.cache

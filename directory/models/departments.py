@@ -22,14 +22,16 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.privacy import PrivacyPageManager, TranslatedPrivacy
-from core.routing import SpecificChildRouting
+from core.routing import PageViews, SpecificChildRouting
 
 from .choices import DepartmentKind, EngagementMode, EngagementStatus, PlanStatus
 from .forums import http_url_validator
 
 
-class DepartmentIndexPage(TranslatedPrivacy, SpecificChildRouting, Page):
+class DepartmentIndexPage(TranslatedPrivacy, PageViews, SpecificChildRouting, Page):
     """Lists the public bodies and the state of their engagement plans."""
+
+    page_urls = "directory.pages.DEPARTMENT_INDEX_URLS"
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
 
@@ -41,14 +43,6 @@ class DepartmentIndexPage(TranslatedPrivacy, SpecificChildRouting, Page):
 
     class Meta:
         verbose_name = _("departments index")
-
-    def get_context(self, request, *args, **kwargs):
-        """The public bodies with plan status and engagement counts (rules in directory.listing)."""
-        from directory.listing import department_index_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(department_index_context(self, request))
-        return context
 
 
 class DepartmentPageTag(TaggedItemBase):
@@ -85,8 +79,10 @@ class EngagementPlanBlock(blocks.StreamBlock):
     review_schedule = ReviewScheduleBlock()
 
 
-class DepartmentPage(TranslatedPrivacy, Page):
+class DepartmentPage(TranslatedPrivacy, PageViews, Page):
     """A public body: its remit, its published engagement plan and its engagements."""
+
+    page_urls = "directory.pages.DEPARTMENT_URLS"
 
     acronym = models.CharField(_("acronym"), max_length=20, blank=True, help_text=_("e.g. DfE, DWP."))
     kind = models.CharField(
@@ -214,14 +210,6 @@ class DepartmentPage(TranslatedPrivacy, Page):
             errors["plan_last_reviewed"] = _("The last review date cannot be in the future.")
         if errors:
             raise ValidationError(errors)
-
-    def get_context(self, request, *args, **kwargs):
-        """Engagements with listed communities, in the active language (rules in directory.listing)."""
-        from directory.listing import department_page_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(department_page_context(self, request))
-        return context
 
     @property
     def plan_is_overdue(self):

@@ -14,13 +14,12 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 
 from core.privacy import PrivacyQuerySet, TranslatedPrivacy
-from core.routing import SpecificChildRouting
+from core.routing import PageViews, SpecificChildRouting
 from directory.admin.panels import ReviewPanel
 
 from .choices import EngagementMode, EngagementPreference, FigureSource, ForumStatus, LinkStatus, OperatorKind
@@ -80,8 +79,10 @@ class ForumQuerySet(PrivacyQuerySet):
 ForumManager = PageManager.from_queryset(ForumQuerySet)
 
 
-class ForumIndexPage(TranslatedPrivacy, RoutablePageMixin, SpecificChildRouting, Page):
+class ForumIndexPage(TranslatedPrivacy, PageViews, SpecificChildRouting, Page):
     """The directory: lists, searches and filters the communities below it."""
+
+    page_urls = "directory.pages.FORUM_INDEX_URLS"
 
     intro = RichTextField(
         _("introduction"),
@@ -99,17 +100,11 @@ class ForumIndexPage(TranslatedPrivacy, RoutablePageMixin, SpecificChildRouting,
     class Meta:
         verbose_name = _("directory index")
 
-    def get_context(self, request, *args, **kwargs):
-        """The listing: search, facets and one page of communities (rules in directory.listing)."""
-        from directory.listing import forum_index_context
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(forum_index_context(self, request))
-        return context
-
-
-class ForumPage(TranslatedPrivacy, RoutablePageMixin, Page):
+class ForumPage(TranslatedPrivacy, PageViews, Page):
     """One online peer-support community: what it is, who it serves, how it welcomes officials."""
+
+    page_urls = "directory.pages.FORUM_URLS"  # the page, and its suggest / report / history journeys
 
     website = models.URLField(
         _("web address"),
@@ -391,33 +386,6 @@ class ForumPage(TranslatedPrivacy, RoutablePageMixin, Page):
             errors["status_reason"] = _("Say why the community is delisted; the reason is shown publicly.")
         if errors:
             raise ValidationError(errors)
-
-    # Contributions from anyone (directory.journeys.contributions; imported there: the views read these models).
-    @path("suggest/", name="suggest")
-    def suggest_route(self, request):
-        from directory.journeys.contributions import suggest_edit
-
-        return suggest_edit(request, self)
-
-    @path("report/", name="report")
-    def report_route(self, request):
-        from directory.journeys.contributions import report_problem
-
-        return report_problem(request, self)
-
-    @path("history/", name="history")
-    def history_route(self, request):
-        from directory.journeys.contributions import change_history
-
-        return change_history(request, self)
-
-    def get_context(self, request, *args, **kwargs):
-        """Departments engaging, breadcrumbs and schema.org data (rules in directory.listing)."""
-        from directory.listing import forum_page_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(forum_page_context(self, request))
-        return context
 
     def get_sitemap_urls(self, request=None):
         """A delisted community keeps its page but is not offered to search engines."""
