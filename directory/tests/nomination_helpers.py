@@ -12,7 +12,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.core.mail.backends.base import BaseEmailBackend
 from django_tasks.backends.immediate import ImmediateBackend
 
-from directory.journeys.forms import signed_start_time
+from directory.journeys.spam_guard import signed_start_time
 from directory.models import ForumPage, Nomination
 
 STEP_PATHS = {"community": "/nominate/", "suitability": "/nominate/suitability/", "operator": "/nominate/operator/"}

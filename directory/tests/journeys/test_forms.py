@@ -3,7 +3,7 @@
 import pytest
 from django import forms as django_forms
 
-from directory.journeys import forms
+from directory.journeys import fields, forms, spam_guard
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_a_line_break_in_a_single_line_field_is_refused_beside_the_field(form_cl
             form = form_class({name: f"Parents{line_break}Together"})
             assert not form.is_valid()
             assert name in form.errors, (form_class.__name__, name, repr(line_break))
-            if isinstance(form.fields[name], forms.PlainTextField):
+            if isinstance(form.fields[name], fields.PlainTextField):
                 label = str(form.fields[name].label)
                 assert form.errors[name] == [f"Enter “{label}” on one line, without line breaks"]
 
@@ -85,7 +85,7 @@ def test_used_start_tokens_are_remembered_until_they_expire(settings):
     from directory.models import SpentFormToken
 
     settings.PUBLIC_FORM_MAX_AGE_SECONDS = 3600
-    assert forms.spend_start_nonce("a" * 32) and not forms.spend_start_nonce("a" * 32)
+    assert spam_guard.spend_start_nonce("a" * 32) and not spam_guard.spend_start_nonce("a" * 32)
     SpentFormToken.objects.filter(nonce="a" * 32).update(spent_at=timezone.now() - datetime.timedelta(hours=2))
-    assert forms.spend_start_nonce("b" * 32)
+    assert spam_guard.spend_start_nonce("b" * 32)
     assert list(SpentFormToken.objects.values_list("nonce", flat=True)) == ["b" * 32]

@@ -12,7 +12,7 @@ import pytest
 from django.core import mail, signing
 from wagtail.models import WorkflowState
 
-from directory.journeys.forms import START_SALT, signed_start_time
+from directory.journeys.spam_guard import START_SALT, signed_start_time
 from directory.models import EditSuggestion, ForumPage, Nomination, OutboundEmail, ProblemReport
 from directory.tests.factories import ForumPageFactory
 from directory.tests.nomination_helpers import (
