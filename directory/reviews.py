@@ -30,7 +30,7 @@ from directory.delisting import live_translations, publish_status
 from directory.emails import entry_url, queue_templated_email
 from directory.models import ForumPage, ForumStatus, ReviewReminder
 from directory.models.forums import add_months
-from directory.nominations import current_operator_nomination, operator_link, rotate_operator_token
+from directory.private_links import current_operator_nomination, operator_link, rotate_operator_token
 
 logger = logging.getLogger(__name__)
 

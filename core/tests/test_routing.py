@@ -48,3 +48,29 @@ def test_missing_and_draft_pages_are_not_found(site_tree, home_page):
     for path in ("nowhere/", "directory/nowhere/", "directory/draft/"):
         with pytest.raises(Http404):
             route(home_page, path)
+
+
+def test_a_page_and_its_sub_addresses_are_served_by_the_views_it_names(site_tree, home_page):
+    """A community's page, its suggest / report / history journeys and nothing else answer below its address."""
+    forum = ForumPageFactory(parent=site_tree["directory"], slug="netmums")
+    for subpath, view in [("", "forum_page"), ("suggest/", "suggest_edit"), ("history/", "change_history")]:
+        found, args, _kwargs = route(home_page, f"directory/netmums/{subpath}")
+        assert found.pk == forum.pk
+        assert args[0].__name__ == view, f"/directory/netmums/{subpath} would be served by the wrong view"
+    with pytest.raises(Http404):
+        route(home_page, "directory/netmums/anything-else/")
+
+
+def test_page_models_import_no_views():
+    """The page models name their views by a dotted path only: importing a view module there makes a circle."""
+    import ast
+    from pathlib import Path
+
+    import directory.models
+
+    for module in Path(directory.models.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith(("directory.journeys", "directory.pages", "directory.listing")), (
+                    f"{module.name} imports {node.module}"
+                )

@@ -24,13 +24,12 @@ from directory.journeys.forms import (
     initial_from_details,
 )
 from directory.nominations import (
-    LinkRevoked,
     confirm_still_accurate,
     find_existing_entry,
-    nomination_for_token,
     request_removal,
     submit_operator_update,
 )
+from directory.private_links import LinkRevoked, nomination_for_token
 
 CAN_CHANGE = ("pending", "changes_requested", "approved")
 

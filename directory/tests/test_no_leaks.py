@@ -22,7 +22,8 @@ from django.test import Client
 from wagtail.models import Locale, PageViewRestriction
 
 from directory.models import EngagementPreference, ForumPage, ForumStatus, Nomination
-from directory.nominations import hash_token, submit_nomination
+from directory.nominations import submit_nomination
+from directory.private_links import hash_token
 from directory.suggestions import submit_problem_report, submit_suggestion
 from directory.tests.factories import (
     AudienceFactory,

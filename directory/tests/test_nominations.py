@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from wagtail.models import Revision, WorkflowState
 
-from directory import nominations
+from directory import nominations, private_links
 from directory.models import ForumPage, Nomination, OutboundEmail, ProblemReport
 from directory.tests.factories import ForumPageFactory
 from directory.tests.nomination_helpers import (
@@ -39,7 +39,7 @@ def test_a_nomination_is_a_draft_in_moderation_with_a_hashed_token(site_tree, dj
     assert forum.figures_source == "self_reported" and forum.figures_as_of == timezone.localdate()
     assert forum.last_verified == timezone.localdate()
     assert mail.outbox[-1].to == ["casey@private.example"]
-    assert nominations.operator_link(token) in mail.outbox[-1].body
+    assert private_links.operator_link(token) in mail.outbox[-1].body
 
 
 def test_a_failure_part_way_leaves_nothing(site_tree, monkeypatch):
@@ -76,15 +76,15 @@ def test_wrong_malformed_and_rotated_tokens_are_404(site_tree):
     If this fails, private pages could be guessed or an old leaked link keeps working.
     """
     nomination, token = nominations.submit_nomination(sample_details(), SAMPLE_CONTACT)
-    assert nominations.nomination_for_token(token) == nomination
+    assert private_links.nomination_for_token(token) == nomination
     for wrong in ("", "short", token[:-1] + ("A" if token[-1] != "A" else "B"), "../../etc/passwd", "x" * 500):
         with pytest.raises(Http404):
-            nominations.nomination_for_token(wrong)
-    new_token = nominations.rotate_operator_token(nomination)
+            private_links.nomination_for_token(wrong)
+    new_token = private_links.rotate_operator_token(nomination)
     assert new_token != token
     with pytest.raises(Http404):
-        nominations.nomination_for_token(token)
-    assert nominations.nomination_for_token(new_token) == nomination
+        private_links.nomination_for_token(token)
+    assert private_links.nomination_for_token(new_token) == nomination
 
 
 def test_confirming_still_accurate_sets_the_date_and_survives_the_next_publish(site_tree, editor):
@@ -183,11 +183,11 @@ def test_an_approved_claim_gets_a_working_link_and_becomes_the_contact(
     claim = nominations.submit_claim(forum, {"contact_name": "Owner", "contact_email": "owner@example.org"})
     monkeypatch.undo()
     with pytest.raises(Http404):  # the claim's own token does not open anything before approval
-        nominations.nomination_for_token("K" * 43)
+        private_links.nomination_for_token("K" * 43)
     with django_capture_on_commit_callbacks(execute=True):
         token = nominations.approve_claim(claim, editor)
-    assert nominations.nomination_for_token(token) == claim
-    assert nominations.operator_link(token) in mail.outbox[-1].body
+    assert private_links.nomination_for_token(token) == claim
+    assert private_links.operator_link(token) in mail.outbox[-1].body
     forum.refresh_from_db()
     assert forum.contact_email == "owner@example.org" and not forum.has_unpublished_changes
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from directory.models import EditSuggestion, ForumStatus, LinkCheck, LinkStatus, Nomination, ProblemReport
 from directory.models.forums import add_months
-from directory.nominations import hash_token, new_reference, new_token
+from directory.private_links import hash_token, new_reference, new_token
 from directory.tests.factories import DepartmentPageFactory, ForumPageFactory
 
 REPORT_URLS = {

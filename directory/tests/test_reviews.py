@@ -18,7 +18,8 @@ from wagtail.models import PageLogEntry, Site
 
 from directory import reviews
 from directory.models import ForumPage, ForumStatus, Nomination, OutboundEmail, ReviewReminder
-from directory.nominations import confirm_still_accurate, hash_token, new_reference, new_token, nomination_for_token
+from directory.nominations import confirm_still_accurate
+from directory.private_links import hash_token, new_reference, new_token, nomination_for_token
 from directory.tests.factories import ForumPageFactory
 
 Stage = ReviewReminder.Stage

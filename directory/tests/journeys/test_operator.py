@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from directory import nominations
+from directory import nominations, private_links
 from directory.models import ForumPage, Nomination, ProblemReport
 from directory.tests.factories import ForumPageFactory
 from directory.tests.nomination_helpers import SAMPLE_CONTACT, approve, sample_details, unlisted_entries
@@ -53,7 +53,7 @@ def test_a_rotated_token_stops_the_old_link(client, listed):
     If this fails, a leaked link can never be revoked.
     """
     nomination, token = listed
-    new_token = nominations.rotate_operator_token(nomination)
+    new_token = private_links.rotate_operator_token(nomination)
     assert client.get(f"/listing/{token}/").status_code == 404
     assert client.get(f"/listing/{new_token}/").status_code == 200
 
@@ -226,7 +226,7 @@ def test_an_editor_giving_the_entry_another_contact_stops_the_old_link(client, l
     forum.contact_name, forum.contact_email = "New Person", "new.person@example.org"
     forum.save_revision(user=editor).publish(user=editor)
     assert_link_no_longer_works(client, token, "New Person", "new.person@example.org")
-    assert nominations.current_operator_nomination(forum) is None, "no reminder rotates a stopped link back"
+    assert private_links.current_operator_nomination(forum) is None, "no reminder rotates a stopped link back"
 
 
 def test_an_operator_changing_their_own_email_keeps_their_link(client, listed, editor):
