@@ -22,10 +22,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
+from core.spreadsheets import FORMULA_PREFIXES, LIST_SEPARATOR
 from directory.forum_details import NUMBER_FIELDS, apply_forum_details, changed_details, clean_topic_names
 from directory.models import Audience, CommunityType, ForumPage, Region, normalise_website
 from directory.nominations import create_translation_aliases, directory_index_for, send_for_moderation, unique_slug
-from directory.opendata.exports import FORMULA_PREFIXES, LIST_SEPARATOR
 
 REQUIRED_COLUMNS = ("name", "website", "summary")
 # Columns that are part of the shared public "details" of a community (directory/forum_details.py).

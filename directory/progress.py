@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from wagtail.models import Locale
 
-from directory.listing import PublicScope
+from core.spreadsheets import LineBuffer, csv_cell
 from directory.models import DepartmentPageTag, Engagement, EngagementStatus, PlanStatus
-from directory.opendata.exports import LineBuffer, csv_cell
+from directory.models.public import PublicScope
 
 # Communities a body has taken part in (now or before), and where it is taking part now.
 ENGAGED_STATUSES = (EngagementStatus.ACTIVE, EngagementStatus.PAUSED, EngagementStatus.ENDED)

@@ -1,13 +1,15 @@
 """Bulk open data: every public community as CSV or JSON, filtered like /directory/.
 
-The columns are a published contract (docs/open-data.md): add new ones at the end, never
-rename or reorder. Rows are streamed from the database in chunks, so an export of any size
-uses little memory. ``directory/importer.py`` reads the same format back.
+The columns, the exported fields of ``directory.models.public_fields``, are a published
+contract (docs/open-data.md): add new ones at the end, never rename or reorder. Rows are
+streamed from the database in chunks, so an export of any size uses little memory.
+``directory/importer.py`` reads the same format back.
 """
 
 import csv
 import datetime
 import itertools
+import operator
 from urllib.parse import quote
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,50 +20,43 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
-from directory.listing import ORDERINGS, DirectoryFilters, forums_matching_text, listed_forums, term_rows
+from core.spreadsheets import LineBuffer, csv_cell
+from directory.listing.engine import forums_matching_text
+from directory.listing.filters import ORDERINGS, DirectoryFilters
+from directory.listing.sql import term_rows
+from directory.models.public import listed_forums
+from directory.models.public_fields import Export, export_fields
 from directory.opendata.licence import LICENCE_NAME, LICENCE_URL, mark_as_open_data
 from directory.opendata.openreferral.identifiers import service_id
 
-EXPORT_COLUMNS = (
-    "id",
-    "name",
-    "slug",
-    "directory_url",
-    "website",
-    "summary",
-    "description",
-    "community_type",
-    "topics",
-    "audiences",
-    "regions",
-    "languages",
-    "operator_name",
-    "operator_kind",
-    "members",
-    "monthly_visitors",
-    "posts",
-    "volunteer_moderators",
-    "figures_as_of",
-    "figures_source",
-    "is_moderated",
-    "house_rules_url",
-    "engagement_preference",
-    "welcomes_expert_answers",
-    "welcomes_hosted_qa",
-    "welcomes_moderator_referral",
-    "welcomes_official_posts",
-    "status",
-    "status_reason",
-    "last_verified",
-    "first_published_at",
-    "last_published_at",
-)
-LIST_COLUMNS = ("topics", "audiences", "regions")
-LIST_SEPARATOR = "; "
-# A spreadsheet runs a cell starting with one of these as a formula; the CSV puts a ' before it.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+EXPORTED_FIELDS = export_fields()  # in column order
+EXPORT_COLUMNS = tuple(field.export_column for field in EXPORTED_FIELDS)
+LIST_COLUMNS = tuple(field.export_column for field in EXPORTED_FIELDS if field.export == Export.TERMS)
 EXPORT_CHUNK_SIZE = 500
 ATTRIBUTION = f"Contains public sector information licensed under the {LICENCE_NAME}."
+
+
+def vocabulary_slug(forum, name, terms, directory_url):
+    entry = getattr(forum, name)
+    return entry.slug if entry else ""
+
+
+# How each kind of field is read for its column (public_fields.Export); plain values are read
+# together, in one call, as an export can hold a great many rows.
+READERS = {
+    Export.SLUG: vocabulary_slug,
+    Export.TERMS: lambda forum, name, terms, directory_url: terms[name],
+    Export.UTC: lambda forum, name, terms, directory_url: utc(getattr(forum, name)),
+    Export.SERVICE_ID: lambda forum, name, terms, directory_url: service_id(forum),
+    Export.URL: lambda forum, name, terms, directory_url: directory_url,
+}
+VALUE_COLUMNS = tuple(field.export_column for field in EXPORTED_FIELDS if field.export == Export.VALUE)
+plain_values = operator.attrgetter(*(field.name for field in EXPORTED_FIELDS if field.export == Export.VALUE))
+READ_COLUMNS = tuple(
+    (field.export_column, READERS[field.export], field.name)
+    for field in EXPORTED_FIELDS
+    if field.export != Export.VALUE
+)
 
 
 def forum_record(forum, terms, directory_url):
@@ -69,66 +64,15 @@ def forum_record(forum, terms, directory_url):
 
     ``terms`` are its topic names and audience and region slugs, sorted (``terms_by_community``).
     """
-    community_type = forum.community_type
-    return {
-        "id": service_id(forum),
-        "name": forum.title,
-        "slug": forum.slug,
-        "directory_url": directory_url,
-        "website": forum.website,
-        "summary": forum.summary,
-        "description": forum.description,
-        "community_type": community_type.slug if community_type else "",
-        "topics": terms["topics"],
-        "audiences": terms["audiences"],
-        "regions": terms["regions"],
-        "languages": forum.languages,
-        "operator_name": forum.operator_name,
-        "operator_kind": forum.operator_kind,
-        "members": forum.members,
-        "monthly_visitors": forum.monthly_visitors,
-        "posts": forum.posts,
-        "volunteer_moderators": forum.volunteer_moderators,
-        "figures_as_of": forum.figures_as_of,
-        "figures_source": forum.figures_source,
-        "is_moderated": forum.is_moderated,
-        "house_rules_url": forum.house_rules_url,
-        "engagement_preference": forum.engagement_preference,
-        "welcomes_expert_answers": forum.welcomes_expert_answers,
-        "welcomes_hosted_qa": forum.welcomes_hosted_qa,
-        "welcomes_moderator_referral": forum.welcomes_moderator_referral,
-        "welcomes_official_posts": forum.welcomes_official_posts,
-        "status": forum.status,
-        "status_reason": forum.status_reason,
-        "last_verified": forum.last_verified,
-        "first_published_at": utc(forum.first_published_at),
-        "last_published_at": utc(forum.last_published_at),
-    }
+    record = dict.fromkeys(EXPORT_COLUMNS)  # the columns' order; the values fill it in place
+    record.update(zip(VALUE_COLUMNS, plain_values(forum), strict=True))
+    for column, read, name in READ_COLUMNS:
+        record[column] = read(forum, name, terms, directory_url)
+    return record
 
 
 def utc(moment):
     return moment.astimezone(datetime.UTC).replace(microsecond=0) if moment else None
-
-
-def csv_cell(value):
-    """How one value is written in the CSV: lists joined with "; ", booleans as true/false, dates ISO 8601."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        value = LIST_SEPARATOR.join(value)
-    elif isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    return spreadsheet_text(str(value))
-
-
-def spreadsheet_text(text):
-    """``text`` as a spreadsheet shows it, never runs it: a ' before a leading = + - @, tab or CR.
-
-    The one place this rule lives: the public CSV and every admin spreadsheet export use it.
-    """
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def exported_forums(querydict):
@@ -198,13 +142,6 @@ class CommunityAddresses:
             return None
         # As Django's reverse() quotes a path; Wagtail's URLs end in "/" (WAGTAIL_APPEND_SLASH).
         return f"{parent_url}{quote(forum.slug, safe=RFC3986_SUBDELIMS + '/~:@')}/"
-
-
-class LineBuffer:
-    """A file-like object whose ``write`` hands back what it was given, for csv.writer in a generator."""
-
-    def write(self, line):
-        return line
 
 
 def csv_lines(records):

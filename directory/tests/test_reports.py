@@ -275,7 +275,7 @@ def exported_cells(response, export_format):
 
 
 def assert_no_formula_cells(cells, where):
-    from directory.opendata.exports import FORMULA_PREFIXES
+    from core.spreadsheets import FORMULA_PREFIXES
 
     assert cells, f"{where} exported nothing"
     running = [cell for cell in cells if cell.startswith(FORMULA_PREFIXES)]
