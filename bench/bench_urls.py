@@ -16,7 +16,7 @@ from django.template import Context, Template
 from django.urls import path
 from wagtail.search.backends import get_search_backend
 
-from directory.listing import search_terms
+from directory.listing.filters import search_terms
 from directory.models import ForumPage
 from urls import urlpatterns as site_urlpatterns
 

@@ -251,7 +251,7 @@ def measure(args):
 
     skipped = {name.strip() for name in args.skip.split(",") if name.strip()}
 
-    from directory.facet_index import forget_indexes
+    from directory.listing.facet_index import forget_indexes
 
     def run(client, scenarios):
         measured = {}
@@ -311,8 +311,8 @@ def facet_index_bytes():
     import tracemalloc
 
     from directory.caching import current_content_version
-    from directory.facet_index import build
-    from directory.listing import PublicScope
+    from directory.listing.facet_index import build
+    from directory.models.public import PublicScope
 
     tracemalloc.start()
     index = build(PublicScope(), "en", current_content_version())

@@ -11,7 +11,7 @@ next to reads.
 
 The counter lives in the page cache (Redis in production, so every web process sees a bump).
 Each change is also written to the database (``PublicContentChange``) in the transaction that
-makes it: the directory's in-process facet index (``directory.facet_index``) keys on the
+makes it: the directory's in-process facet index (``directory.listing.facet_index``) keys on the
 latest row, which every process sees exactly when it sees the change, whatever the cache.
 Code that changes live content without publishing (``.update()``, ``bulk_update``) calls
 ``public_content_changed()`` itself, because those bypass model signals.

@@ -8,14 +8,14 @@ from django.urls import path, re_path
 
 from core.routing import render_page
 from directory.journeys import contributions, nominate
-from directory.listing import (
-    breadcrumbs_for,
+from directory.listing.results import (
     department_index_context,
     department_page_context,
     forum_index_context,
     forum_page_context,
 )
 from directory.opendata.exports import export_response
+from directory.presentation import breadcrumbs_for
 from directory.progress import progress_csv_lines, progress_figures
 
 

@@ -48,7 +48,7 @@ def test_public_pages_in_english(page, directory_content, subtests, check_public
     WCAG rule broken and the element that breaks it."""
     check_pages(page, subtests, check_public_page, PUBLIC_PAGES)
     # Two communities a page, so the six make a middle page with both pagination links.
-    monkeypatch.setattr("directory.listing.PAGE_SIZE", 2)
+    monkeypatch.setattr("directory.listing.results.PAGE_SIZE", 2)
     check_pages(page, subtests, check_public_page, [("directory-page-2", "/directory/?page=2", 200)])
     expect(page.get_by_role("navigation", name="Pagination")).to_be_visible()
 

@@ -1,7 +1,6 @@
 """The home page and the site-wide settings editors can change in the Wagtail admin."""
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -10,6 +9,7 @@ from wagtail.models import Page
 
 from core.privacy import TranslatedPrivacy
 from core.routing import SpecificChildRouting
+from directory.models.public import localised
 
 
 class HomePage(TranslatedPrivacy, SpecificChildRouting, Page):
@@ -30,8 +30,8 @@ class HomePage(TranslatedPrivacy, SpecificChildRouting, Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        """Figures, popular topics and the latest communities (rules in directory.listing)."""
-        from directory.listing import home_page_highlights
+        """Figures, popular topics and the latest communities (rules in directory.listing.results)."""
+        from directory.listing.results import home_page_highlights
 
         context = super().get_context(request, *args, **kwargs)
         context["highlights"] = home_page_highlights()
@@ -80,6 +80,4 @@ class SiteSettings(BaseSiteSetting):
     @property
     def localized_site_name(self):
         """The service name in the active language."""
-        if (get_language() or "en").startswith("cy") and self.site_name_cy:
-            return self.site_name_cy
-        return self.site_name
+        return localised(self.site_name, self.site_name_cy)

@@ -2,19 +2,12 @@
 
 from wagtail.contrib.sitemaps import Sitemap
 
-from core.privacy import private_q
+from directory.models.public import public
 
 
 class PublicSitemap(Sitemap):
     """Wagtail's items with ``public()`` replaced by the rule that covers every language's copy."""
 
     def items(self):
-        return (
-            self.get_wagtail_site()
-            .root_page.get_descendants(inclusive=True)
-            .live()
-            .exclude(private_q())
-            .order_by("path")
-            .defer_streamfields()
-            .specific()
-        )
+        pages = self.get_wagtail_site().root_page.get_descendants(inclusive=True)
+        return public(pages).order_by("path").defer_streamfields().specific()

@@ -1,12 +1,13 @@
 """Site search: listed communities and public departments in the active language, in two groups.
 
-The rules (what is public, how text is matched) are in directory.listing.search_site; the full,
+The rules (what is public, how text is matched) are in directory.listing.results.search_site; the full,
 filterable list of matching communities is the directory listing at /directory/?q=….
 """
 
 from django.template.response import TemplateResponse
 
-from directory.listing import clean_query, search_site
+from directory.listing.filters import clean_query
+from directory.listing.results import search_site
 
 
 def search(request):

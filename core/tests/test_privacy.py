@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail.models import Locale, Page, PageViewRestriction, get_page_models
 
 from core.privacy import TranslatedPrivacy, path_after_subtree, private_q
-from directory.listing import listed_forums
+from directory.models.public import listed_forums
 from directory.tests.factories import ForumPageFactory
 from directory.translation import ensure_welsh_tree
 

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from devdata.bench_data import SLUG_PREFIX, generate
-from directory.listing import DirectoryFilters, search_directory
+from directory.listing.filters import DirectoryFilters
+from directory.listing.results import search_directory
 from directory.models import ForumIndexPage, ForumPage, Nomination
 
 pytestmark = pytest.mark.django_db

@@ -23,6 +23,7 @@ from core.routing import PageViews, SpecificChildRouting
 from directory.admin.panels import ReviewPanel
 
 from .choices import EngagementMode, EngagementPreference, FigureSource, ForumStatus, LinkStatus, OperatorKind
+from .public import listed
 from .taxonomy import Audience, CommunityType, Region
 
 http_url_validator = URLValidator(
@@ -72,8 +73,8 @@ class ForumPageTag(TaggedItemBase):
 
 class ForumQuerySet(PrivacyQuerySet):
     def listed(self):
-        """Communities anyone may see: live, public (in every language: core.privacy), and not delisted."""
-        return self.live().public().exclude(status=ForumStatus.DELISTED)
+        """Communities anyone may see: live, public in every language, not delisted (directory.models.public)."""
+        return listed(self)
 
 
 ForumManager = PageManager.from_queryset(ForumQuerySet)

@@ -5,10 +5,11 @@ seeded by a data migration and edited as snippets.
 """
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
+
+from .public import localised
 
 
 class Vocabulary(index.Indexed, models.Model):
@@ -38,9 +39,7 @@ class Vocabulary(index.Indexed, models.Model):
     @property
     def display_name(self):
         """The name in the active language."""
-        if (get_language() or "en").startswith("cy") and self.name_cy:
-            return self.name_cy
-        return self.name
+        return localised(self.name, self.name_cy)
 
 
 class Audience(Vocabulary):

@@ -15,9 +15,9 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.serializers import TagsField
 from wagtail.api.v2.views import PagesAPIViewSet
 
-from core.privacy import private_q
-from directory.listing import clean_query, search_terms
-from directory.models import DepartmentPage, DepartmentPageTag, ForumPage, ForumPageTag, ForumStatus
+from directory.listing.filters import clean_query, search_terms
+from directory.models import DepartmentPage, DepartmentPageTag, ForumPage, ForumPageTag
+from directory.models.public import not_hidden
 from directory.opendata.api_parameters import QueryParameterCheck, check_find_query
 from directory.opendata.licence import mark_as_open_data, with_vocabularies
 
@@ -79,8 +79,7 @@ class DirectoryPagesAPIViewSet(PagesAPIViewSet):
         # language's copy of a restricted page. Wagtail asks for this several times a request, and
         # each asks the database: it is made once per request (a view instance serves one).
         if not hasattr(self, "_base_queryset"):
-            delisted = ForumPage.objects.filter(status=ForumStatus.DELISTED).values("pk")
-            self._base_queryset = super().get_base_queryset().exclude(pk__in=delisted).exclude(private_q())
+            self._base_queryset = not_hidden(super().get_base_queryset())
         return self._base_queryset.all()
 
     def get_queryset(self):

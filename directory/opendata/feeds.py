@@ -19,10 +19,10 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from taggit.models import Tag
-from wagtail.models import Locale
 
-from directory.listing import department_engagements, listed_forums, public_departments
+from directory.listing.results import department_engagements
 from directory.models import DepartmentPage, EngagementMode, EngagementStatus, ForumIndexPage, ForumPageTag
+from directory.models.public import in_language, listed_forums, public_departments
 from directory.opendata.licence import LICENCE_NAME, sorted_topics
 from directory.opendata.openreferral.identifiers import derived_id
 
@@ -113,7 +113,7 @@ def engagement_entries(department, request):
 
 def directory_url(request, **query):
     """The /directory/ listing in the active language, optionally filtered."""
-    index = ForumIndexPage.objects.filter(locale=Locale.get_active()).live().first()
+    index = in_language(ForumIndexPage.objects.live()).first()
     url = index.get_url(request) if index else "/"
     return f"{url}?{urlencode(query)}" if query else url
 

@@ -6,7 +6,7 @@ them so a list never queries once per row, and the licence everything is publish
 
 from wagtail.models import Locale
 
-from directory.listing import listed_forums
+from directory.models.public import listed_forums
 
 LICENCE_NAME = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale, Page, WorkflowPage
 
-from directory.listing import search_directory, search_site
+from directory.listing.results import search_directory, search_site
 from directory.models import ForumPage, Nomination
 from directory.nominations import send_for_moderation, submit_nomination
 from directory.tests.factories import AudienceFactory, ForumPageFactory
@@ -229,7 +229,7 @@ def test_welsh_search_finds_each_community_once(client, mirrored_communities, we
         results = search_site("Student")
         assert results.community_count == 1
         assert results.communities[0].locale_id == welsh.pk
-        from directory.listing import DirectoryFilters
+        from directory.listing.filters import DirectoryFilters
 
         listing = search_directory(DirectoryFilters(q="Room"))
         assert listing.total == 1

@@ -2,7 +2,7 @@
 
 import pytest
 
-from directory.listing import SITE_SEARCH_GROUP_SIZE
+from directory.listing.results import SITE_SEARCH_GROUP_SIZE
 from directory.models import ForumStatus
 from directory.tests.factories import DepartmentPageFactory, ForumPageFactory
 

@@ -26,15 +26,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from directory.facet_index import facet_index
-from directory.listing import (
-    ORDERINGS,
-    IndexedResults,
-    PublicScope,
-    forums_matching_text,
-    listed_forums,
-    search_terms,
-)
+from directory.listing.engine import IndexedResults, forums_matching_text
+from directory.listing.facet_index import facet_index
+from directory.listing.filters import ORDERINGS, search_terms
+from directory.models.public import PublicScope, listed_forums
 from directory.opendata.licence import default_locale, mark_as_open_data, with_vocabularies
 
 from .serializers import full_service_record, operators_of, service_record, taxonomy_record, taxonomy_term_record
@@ -218,7 +213,7 @@ def services(request):
     page_parameters(request)  # checked before any query
     if not (terms or term_id or taxonomy or organization or modified_after):
         # Everything, in name order: the count and the page's ids come from the directory's facet
-        # index (directory.facet_index), not from counting and sorting every community in SQL.
+        # index (directory.listing.facet_index), not from counting and sorting every community in SQL.
         public = PublicScope(default_locale())
         index = facet_index(public, public.language)
         return paged(request, IndexedResults(index, index.everything, "name", None, index.size), service_record)

@@ -8,7 +8,8 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from wagtail.models import Locale, PageViewRestriction
 
-from directory.listing import DirectoryFilters, search_directory
+from directory.listing.filters import DirectoryFilters
+from directory.listing.results import search_directory
 from directory.models import ForumStatus
 from directory.nominations import submit_nomination
 from directory.tests.factories import ForumPageFactory

@@ -5,9 +5,10 @@ import random
 
 import pytest
 
-from directory.facet_index import facet_index, mask_of, set_bits
-from directory.listing import ORDERINGS, PublicScope, listed_forums
+from directory.listing.facet_index import facet_index, mask_of, set_bits
+from directory.listing.filters import ORDERINGS
 from directory.models import ForumPage, ForumStatus
+from directory.models.public import PublicScope, listed_forums
 from directory.tests.factories import (
     AudienceFactory,
     DepartmentPageFactory,
@@ -62,7 +63,7 @@ def test_a_draft_save_does_not_rebuild_the_index(directory_index):
 @pytest.mark.django_db
 def test_a_large_index_is_left_out_of_full_garbage_collections(directory_index, monkeypatch):
     """At 100,000 communities the collector's full passes over the index paused listings; a large index is frozen."""
-    from directory import facet_index as module
+    from directory.listing import facet_index as module
 
     ForumPageFactory(parent=directory_index, title="Alpha")
     frozen = gc.get_freeze_count()
@@ -120,7 +121,8 @@ def test_a_kept_search_never_outlives_a_change(directory_index):
     """A search repeated after a matching community is published must find it, and one unpublished must go."""
     from django.http import QueryDict
 
-    from directory.listing import DirectoryFilters, search_directory
+    from directory.listing.filters import DirectoryFilters
+    from directory.listing.results import search_directory
 
     def found():
         return search_directory(DirectoryFilters.from_querydict(QueryDict("q=parenting"))).total

@@ -1,20 +1,17 @@
 """Which communities match a text search, most relevant first, in one query at any size.
 
-The directory counts, filters and pages its results itself (``directory.facet_index``), so of
-the search backend it needs only the ids that match and their order. Wagtail's
-``queryset.search()`` gives a page of results well, but at 100,000 communities its queries
-cost a second or more to rank every match: on PostgreSQL it matches ``title || body``, which
-the full-text (GIN) indexes cannot answer, so it reads the whole search index; on SQLite it
-scores each match with a subquery of its own.
+The directory counts, filters and pages its results itself (``facet_index``), so of the search
+backend it needs only the ids that match, in its order. Wagtail's ``queryset.search()`` ranks
+every match with queries that grow slow with the directory (docs/benchmarks.md): on PostgreSQL it
+matches ``title || body``, which the full-text (GIN) indexes cannot answer; on SQLite it scores
+each match with a subquery of its own.
 
-``ranked_ids`` asks the same backend the same question — the query parsed by the backend's
-own query compiler, the same index rows, the same rank expression, the same tie-break — as
-one query over its index table:
+``ranked_ids`` asks the same backend the same question (its own query compiler, index rows, rank
+expression and tie-break) as one query over its index table:
 
-- PostgreSQL: the GIN indexes find the rows holding any of the words (``title @@ q OR body @@ q``),
-  with several words the backend's own ``title || body @@ q`` keeps exactly the rows it would
-  match (one word in either column is already that), and
-  ``ts_rank`` scores them as the backend does (title weighted by its norm, plus body);
+- PostgreSQL: the GIN indexes find the rows holding any of the words; with several words the
+  backend's own ``title || body @@ q`` keeps exactly the rows it would match, and ``ts_rank``
+  scores them as the backend does (title weighted by its norm, plus body);
 - SQLite: the FTS5 ``MATCH`` finds the rows and ``bm25()`` scores them in the same pass;
 - any other backend (Elasticsearch, OpenSearch, MySQL): its own search, every result's id in
   its own relevance order.
@@ -79,7 +76,7 @@ def _postgres(results):
     any_sql, any_params = sql_compiler.compile(any_word.resolve_expression(sql_query))
     content_types = get_descendants_content_types_pks(results.model)
     # The queries are worked out once, in their own subquery (OFFSET 0 keeps the planner from
-    # copying them into every row: parsing them per row doubled the time); the GIN indexes find
+    # copying them into every row, where they would be parsed once per row); the GIN indexes find
     # the rows with any of the words, and with several words the backend's own match,
     # title || body @@ query, keeps exactly the rows it would (one word needs no such check).
     exact = " AND (e.title || e.body) @@ q.query" if any_word is not query else ""
@@ -122,7 +119,7 @@ def _sqlite(results):
         .values_list("_id_", flat=True)
     )
     # Left to itself, SQLite walks every index row of the content type and asks the FTS table
-    # about each one (13 s at 100,000); CROSS JOIN makes it read the FTS matches first and look
+    # about each one (slow at scale); CROSS JOIN makes it read the FTS matches first and look
     # each up by rowid (the join itself is unchanged: SQLite's CROSS JOIN only fixes the order).
     sql, params = entries.query.get_compiler(using=entries.db).as_sql()
     with connections[entries.db].cursor() as cursor:

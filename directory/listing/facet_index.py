@@ -1,24 +1,17 @@
 """Exact facet counts and pages of results at any size: the listed communities as bitmaps.
 
-Counting six facets over 100,000 communities in SQL means joining about 650,000 link rows on
-every request (half a second to several seconds, see docs/benchmarks.md). Here each process
-keeps, per language, the listed communities in name order and one bitmap (a Python ``int``)
-per facet value: bit *i* is set when the *i*-th community has that topic, audience, region,
-type, engagement preference or engaging department. A facet count is then an AND and a
-population count over 12.5 KB (microseconds), the result count the same, and a page of
-results in name order is the 20 set bits from an offset.
+Counting six facets in SQL means joining every community's link rows on every request. Instead
+each process keeps, per language, the listed communities in name order and one bitmap (a Python
+``int``) per facet value: bit *i* is set when the *i*-th community has that topic, audience,
+region, type, engagement preference or engaging department. A facet count is an AND and a
+population count, the result count the same, and a page in name order is the set bits from an
+offset. What is listed is decided by ``directory.models.public.PublicScope`` when the index is built.
 
-What is listed (live, public, not delisted, in the language) is decided by the same querysets
-as everywhere else (``directory.listing.PublicScope``), when the index is built. The index is
-built on the first request after public content changes: ``directory.caching`` writes a row to
-``PublicContentChange`` in the transaction of every publish, unpublish, move, deletion,
-privacy, vocabulary or engagement change, and each request reads the latest row (one query)
-and rebuilds if it has moved on. Building takes three queries whatever the size (the page
-restrictions; the communities; their links with the vocabularies) and about 3 s at 100,000.
-One thread builds while others in the same process wait for it, so a change is never hidden.
-
-Memory, per language: one bitmap per facet value in use (N / 8 bytes each: 12.5 KB at 100,000),
-and the ids in name order with their positions, about 20 MiB in all at 100,000 (docs/benchmarks.md).
+The index is rebuilt (three queries at any size) on the first request after public content
+changes: ``directory.caching`` records every public change in ``PublicContentChange`` in the
+change's own transaction, and each request compares the latest row with its index's. One thread
+builds while others in the same process wait for it, so a change is never hidden. Memory and
+timings: docs/benchmarks.md.
 """
 
 import gc
@@ -28,8 +21,15 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import Aggregate, Case, F, Q, TextField, Value, When, Window
 from django.db.models.functions import RowNumber
+from taggit.models import Tag
+from wagtail.models import Locale, Page
 
-FACETS = ("topic", "audience", "region", "type", "preference", "department")
+from directory.caching import current_content_version
+from directory.listing.facets import FACETS
+from directory.listing.filters import ORDERINGS
+from directory.listing.sql import union_all
+from directory.models import Audience, CommunityType, Engagement, ForumPage, ForumPageTag, Region
+from directory.models.public import CURRENT_ENGAGEMENT_STATUSES
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def joined_ids_sql(column, vendor):
 
 
 class JoinedIds(Aggregate):
-    """The ids of a group as one string, "4,8,15": a few hundred rows instead of 550,000 to read."""
+    """The ids of a group as one string, "4,8,15": one row per term to read instead of one per link."""
 
     output_field = TextField()
 
@@ -174,12 +174,6 @@ def _links_and_terms(public, scope, language):
     Rows are (term id, 0, "community ids", '', '', '') for each term in use, grouped by facet,
     and (term id, offered, '', slug, name, Welsh name) for the terms, under "<facet>:term".
     """
-    from taggit.models import Tag
-    from wagtail.models import Locale, Page
-
-    from directory.listing import CURRENT_ENGAGEMENT_STATUSES, union_all
-    from directory.models import Audience, CommunityType, DepartmentPage, Engagement, ForumPage, ForumPageTag, Region
-
     # Links are read for every community, listed or not (a join with the listed ones costs more
     # than reading the rest); ids not in the index are dropped as the bitmaps are made.
     ids = scope.order_by().values("pk")
@@ -245,7 +239,7 @@ def _links_and_terms(public, scope, language):
         )
     )
     # Any public department may be chosen by its slug; the options offered are this language's.
-    departments = DepartmentPage.objects.live().exclude(public.private)
+    departments = public.departments_in_every_language()
     in_language = public.departments().values("pk")
     parts.append(
         (
@@ -261,8 +255,6 @@ def _links_and_terms(public, scope, language):
 
 def build(public, language, version):
     """The index of the communities ``public`` lists, in ``language``, at content ``version``."""
-    from directory.listing import ORDERINGS
-
     scope = public.forums()
     # Each community's place in the newest order comes with it (a window function), so no dates
     # need reading or sorting here.
@@ -321,8 +313,6 @@ _registry_lock = threading.Lock()
 
 def facet_index(public, language):
     """The current index for ``language``: reused while public content is unchanged, else rebuilt."""
-    from directory.caching import current_content_version
-
     version = current_content_version()
     index = _indexes.get(language)
     if index is not None and index.version == version:
@@ -347,8 +337,8 @@ def _freeze_long_lived_objects():
     """Leave the index, and everything else alive now, out of the garbage collector's full passes.
 
     The index and the process's modules live until the next change; a full collection walks every
-    object that could be in a reference cycle, and at 100,000 communities those walks paused
-    requests long enough to double the slowest listings (docs/benchmarks.md). Garbage is collected
+    object that could be in a reference cycle, and with a large index those walks paused requests
+    (docs/benchmarks.md). Garbage is collected
     first, so nothing unreachable is kept; frozen objects are still freed when no longer referenced.
     """
     gc.collect()

@@ -2,9 +2,9 @@
 
 import pytest
 
+from directory.listing.text_search import backend_kind, ranked_ids
 from directory.models import ForumPage
 from directory.tests.factories import ForumPageFactory
-from directory.text_search import backend_kind, ranked_ids
 
 TEXTS = [
     ("Netmums", "The UK's parenting site: parents swap advice on parenting and childcare."),

@@ -1,0 +1,124 @@
+"""The facets a visitor filters the directory by: their names, labels and options with counts.
+
+Facets combine with AND across facets and OR within one: ``?topic=a&topic=b&region=c`` finds
+communities about a *or* b that are *also* in region c. Each facet's counts are taken with the
+other facets applied, so they say how many results ticking that box would give.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import EngagementPreference
+from directory.models.public import localised
+
+FACETS = ("topic", "audience", "region", "type", "preference", "department")
+FACET_LABELS = {
+    "topic": _("Topic"),
+    "audience": _("Audience"),
+    "region": _("Region"),
+    "type": _("Type of community"),
+    "preference": _("Public servants"),
+    "department": _("Department engaging"),
+}
+TOPIC_OPTIONS_SHOWN = 20
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    known: bool = True  # False for a chosen value no listed community has (shown so it can be unticked)
+
+
+@dataclass
+class Facet:
+    """One group of checkboxes: its query parameter, label and options with result counts."""
+
+    name: str
+    label: str
+    options: list
+
+    @property
+    def selected_count(self):
+        return sum(1 for option in self.options if option.selected)
+
+
+@dataclass
+class SelectedFilter:
+    """A facet value the visitor chose, with the query string that removes it."""
+
+    facet_label: str
+    label: str
+    remove_querystring: str
+
+
+def _vocabulary_options(terms, counts, selected):
+    return [
+        FacetOption(term.slug, localised(term.label, term.label_cy), counts.get(term.slug, 0), term.slug in selected)
+        for term in sorted(terms.values(), key=lambda term: term.label)
+        if counts.get(term.slug) or term.slug in selected
+    ]
+
+
+def _topic_options(terms, counts, selected):
+    used = sorted(
+        (slug for slug, count in counts.items() if count and slug not in selected),
+        key=lambda slug: (-counts[slug], terms[slug].label if slug in terms else slug),
+    )
+    shown = [slug for slug in selected if slug in terms] + used[:TOPIC_OPTIONS_SHOWN]
+    options = [
+        FacetOption(slug, terms[slug].label, counts.get(slug, 0), slug in selected)
+        for slug in sorted(shown, key=lambda slug: (-counts.get(slug, 0), terms[slug].label.casefold()))
+    ]
+    # A chosen topic no community in the directory has: still shown, so it can be unticked.
+    options += [FacetOption(slug, slug, 0, True, known=False) for slug in selected if slug not in terms]
+    return options
+
+
+def _preference_options(counts, selected):
+    return [
+        FacetOption(value, label, counts.get(value, 0), value in selected)
+        for value, label in EngagementPreference.choices
+        if counts.get(value) or value in selected
+    ]
+
+
+def _department_options(terms, counts, selected):
+    return [
+        FacetOption(term.slug, term.label, counts.get(term.slug, 0), term.slug in selected)
+        for term in sorted(terms.values(), key=lambda term: term.label.lower())
+        if counts.get(term.slug) or term.slug in selected
+    ]
+
+
+def facets_from_counts(filters, index, counts):
+    """The six ``Facet``s, in the active language, from ``{facet: {slug: count}}``.
+
+    ``index.terms`` gives each facet's values (``{facet: {slug: Term}}``).
+    """
+    facets = []
+    for name in FACETS:
+        selected = getattr(filters, name)
+        if name == "topic":
+            options = _topic_options(index.terms[name], counts[name], selected)
+        elif name == "preference":
+            options = _preference_options(counts[name], selected)
+        elif name == "department":
+            options = _department_options(index.terms[name], counts[name], selected)
+        else:
+            options = _vocabulary_options(index.terms[name], counts[name], selected)
+        facets.append(Facet(name, FACET_LABELS[name], options))
+    return facets
+
+
+def selected_filters(filters, facets):
+    """Each facet value chosen in ``filters``, labelled as its facet offers it, with a link removing it."""
+    selected = []
+    for facet in facets:
+        labels = {option.value: option.label for option in facet.options}
+        for value in getattr(filters, facet.name):
+            selected.append(SelectedFilter(facet.label, labels.get(value, value), filters.without(facet.name, value)))
+    return selected

@@ -1,0 +1,237 @@
+"""The directory listing's results: search ranking, what is never listed, sorts and pages, the home
+page's highlights, the Welsh site, and a query count that does not grow with the number of communities."""
+
+import pytest
+from wagtail.models import Locale, PageViewRestriction
+
+from directory.listing.results import PAGE_SIZE, home_page_highlights
+from directory.models import ForumStatus
+from directory.models.public import listed_forums
+from directory.tests.factories import (
+    AudienceFactory,
+    CommunityTypeFactory,
+    DepartmentPageFactory,
+    EngagementFactory,
+    ForumPageFactory,
+    RegionFactory,
+)
+from directory.tests.listing.helpers import facet, search, titles
+
+
+@pytest.mark.django_db
+def test_search_for_parenting_ranks_netmums_first(netmums_and_friends):
+    """A parent searching "parenting" would otherwise have to dig past forums that mention it in passing."""
+    results = search("q=parenting")
+    assert results.total == 3
+    assert titles(results)[0] == "Netmums"
+    assert results.sort == "relevance"
+
+
+@pytest.mark.django_db
+def test_search_matches_topics_and_summary_words(netmums_and_friends):
+    """Without indexing topics and summaries, obvious searches would find nothing."""
+    assert titles(search("q=pregnancy")) == ["Netmums"]
+    assert titles(search("q=exams")) == ["The Student Room"]
+    assert search("q=zebra").total == 0
+
+
+@pytest.mark.django_db
+def test_drafts_delisted_and_private_entries_are_never_listed_or_found(directory_index, netmums_and_friends):
+    """A nomination nobody has approved, or a community an editor delisted, must not appear in public."""
+    ForumPageFactory(parent=directory_index, title="Draft parenting board", topics=["parenting"], live=False)
+    ForumPageFactory(
+        parent=directory_index,
+        title="Delisted parenting board",
+        topics=["parenting"],
+        status=ForumStatus.DELISTED,
+        status_reason="Closed to new members.",
+    )
+    private = ForumPageFactory(parent=directory_index, title="Private parenting board", topics=["parenting"])
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    for querystring in ["", "q=parenting", "topic=parenting", "q=board"]:
+        shown = titles(search(querystring))
+        assert "Draft parenting board" not in shown
+        assert "Delisted parenting board" not in shown
+        assert "Private parenting board" not in shown
+    assert facet(search(), "topic")["parenting"] == 1
+    assert listed_forums().count() == 3
+
+
+@pytest.mark.django_db
+def test_sorts(netmums_and_friends):
+    """Each sort option must order the list as its label says."""
+    assert titles(search("sort=name")) == ["MoneySavingExpert Forum", "Netmums", "The Student Room"]
+    assert titles(search("sort=largest")) == ["The Student Room", "Netmums", "MoneySavingExpert Forum"]
+    assert titles(search("sort=newest")) == ["The Student Room", "MoneySavingExpert Forum", "Netmums"]
+    assert titles(search("q=parenting&sort=name")) == ["MoneySavingExpert Forum", "Netmums", "The Student Room"]
+    # Without a search, "relevance" means nothing: the list falls back to name order.
+    assert search("sort=relevance").sort == "name"
+
+
+@pytest.mark.django_db
+def test_pages_of_twenty(directory_index):
+    """Long lists must be split into pages, and a page past the end shows the last one."""
+    for number in range(PAGE_SIZE + 5):
+        ForumPageFactory(parent=directory_index, title=f"Community {number:02d}")
+    first = search()
+    assert first.total == PAGE_SIZE + 5
+    assert len(first.forums) == PAGE_SIZE
+    last = search("page=9")
+    assert last.page.number == 2
+    assert titles(last) == [f"Community {number:02d}" for number in range(PAGE_SIZE, PAGE_SIZE + 5)]
+
+
+@pytest.mark.django_db
+def test_home_page_highlights(netmums_and_friends, directory_index):
+    """The home page's figures and topic links must count only listed communities."""
+    ForumPageFactory(parent=directory_index, title="Draft", topics=["parenting"], live=False)
+    highlights = home_page_highlights()
+    assert highlights.forum_count == 3
+    assert highlights.department_count == 1
+    assert {topic["slug"]: topic["count"] for topic in highlights.popular_topics}["parenting"] == 1
+    assert [forum.title for forum in highlights.latest_forums][0] == "The Student Room"
+    assert len(highlights.latest_forums) == 3
+
+
+# --- The /directory/ page ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_directory_page_shows_results_and_facets(client, netmums_and_friends):
+    """The listing page must show the communities, their counts and working filters without JavaScript."""
+    response = client.get("/directory/?q=parenting&region=wales")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Netmums" in html and "The Student Room" in html
+    assert "MoneySavingExpert Forum" not in html
+    assert 'method="get"' in html
+    assert 'name="region" type="checkbox" value="wales" checked' in html
+    assert "Apply filters" in html
+    assert "Clear filters" in html
+    assert "2 communities match" in html
+
+
+def add_forums(directory_index, departments_index, count, start=0):
+    """``count`` communities that each have a type, topics, audiences, regions and an engagement."""
+    department = DepartmentPageFactory(parent=departments_index, slug=f"department-for-{start}")
+    audiences = [AudienceFactory(slug="parents"), AudienceFactory(slug="students")]
+    regions = [RegionFactory(slug="wales"), RegionFactory(slug="scotland")]
+    kind = CommunityTypeFactory(slug="forum")
+    for number in range(start, start + count):
+        forum = ForumPageFactory(
+            parent=directory_index,
+            title=f"Parenting board {number}",
+            community_type=kind,
+            topics=["parenting", f"topic-{number % 7}"],
+            audiences=audiences,
+            regions=regions[: 1 + number % 2],
+            members=number * 100,
+        )
+        EngagementFactory(department=department, forum=forum)
+
+
+# Queries for one listing page, whatever the number of communities: Wagtail's routing and site
+# (site, locale, the home page, the directory with its own fields in one query
+# (core.routing.SpecificChildRouting), the alias check, view restrictions, site settings: 7; the
+# breadcrumbs come from the routing), the public content version (directory.listing.facet_index), the
+# page of communities, and one for its topics, audiences and regions.
+LISTING_QUERIES = 10
+# A search not made since public content last changed also asks the search index, once.
+TEXT_MATCH_QUERIES = 1
+# The first listing after public content changes also builds the facet index: the page view
+# restrictions, the communities, their links with the vocabularies, and nothing more at any size.
+INDEX_BUILD_QUERIES = 3
+LISTINGS = ["", "?q=parenting", "?q=parenting&region=scotland&audience=parents"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("querystring", LISTINGS)
+def test_listing_query_count_does_not_grow_with_the_directory(
+    client, directory_index, departments_index, django_assert_num_queries, querystring
+):
+    """The directory must stay fast as it grows: the same queries for 20 entries and for 100."""
+    add_forums(directory_index, departments_index, 20)
+    client.get("/directory/" + querystring)  # the index for this content, and this search
+    with django_assert_num_queries(LISTING_QUERIES):
+        response = client.get("/directory/" + querystring)
+    share = 2 if "region" in querystring else 1  # half the communities are in Scotland
+    assert response.context["listing"].total == 20 // share
+    add_forums(directory_index, departments_index, 80, start=20)
+    searched = TEXT_MATCH_QUERIES if "q=" in querystring else 0
+    with django_assert_num_queries(LISTING_QUERIES + INDEX_BUILD_QUERIES + searched):
+        response = client.get("/directory/" + querystring)  # content changed: the index is rebuilt
+    listing = response.context["listing"]
+    assert listing.total == 100 // share
+    assert len(listing.forums) == PAGE_SIZE
+    second_page = "/directory/" + (f"{querystring}&" if querystring else "?") + "page=2"
+    with django_assert_num_queries(LISTING_QUERIES):  # another page of the same search: kept
+        assert client.get(second_page).context["listing"].total == 100 // share
+
+
+# A community page: Wagtail's routing and site (site, locale, the home page, then the directory and
+# the community in one query each (core.routing.SpecificChildRouting), the alias check, view
+# restrictions: 7; the breadcrumbs come from the routing), one query for its topics, audiences,
+# regions and type, one for the engagements by public bodies, and the site settings (which the
+# review notice reads too).
+FORUM_PAGE_QUERIES = 10
+
+
+@pytest.mark.django_db
+def test_forum_page_query_count_does_not_grow_with_its_topics_or_engagements(
+    client, directory_index, departments_index, django_assert_num_queries
+):
+    """A community page must cost the same however many topics, audiences and engagements it has."""
+    add_forums(directory_index, departments_index, 1)
+    forum = ForumPageFactory(parent=directory_index, topics=["money"])
+    client.get(forum.url)
+    with django_assert_num_queries(FORUM_PAGE_QUERIES):
+        assert client.get(forum.url).status_code == 200
+    forum.topics.add("debt", "benefits", "housing")
+    forum.audiences.set([AudienceFactory(slug="parents"), AudienceFactory(slug="carers")])
+    forum.community_type = CommunityTypeFactory(slug="forum")
+    forum.save_revision().publish()
+    for number in range(3):
+        EngagementFactory(department=DepartmentPageFactory(parent=departments_index, slug=f"d-{number}"), forum=forum)
+    with django_assert_num_queries(FORUM_PAGE_QUERIES):
+        response = client.get(forum.url)
+    assert b"Department 0" in response.content or b"d-0" in response.content
+    assert b"housing" in response.content
+
+
+def publish_in_welsh(page):
+    """The Welsh copy of ``page`` (and of its missing parents), published."""
+    welsh = page.copy_for_translation(Locale.objects.get(language_code="cy"), copy_parents=True)
+    welsh.save_revision().publish()
+    return welsh.specific_class.objects.get(pk=welsh.pk)
+
+
+@pytest.mark.django_db
+def test_welsh_site_lists_each_community_once_in_welsh(client, netmums_and_friends, directory_index):
+    """On /cy/ each community must appear once, as its Welsh page, with the departments engaging."""
+    publish_in_welsh(directory_index.get_parent().specific)
+    publish_in_welsh(directory_index)
+    welsh_student_room = publish_in_welsh(netmums_and_friends["student_room"])
+    welsh_dfe = publish_in_welsh(netmums_and_friends["dfe"].get_parent().specific)
+    welsh_dfe = publish_in_welsh(netmums_and_friends["dfe"])
+    assert listed_forums(Locale.objects.get(language_code="en")).count() == 3
+
+    response = client.get("/cy/directory/")
+    assert response.status_code == 200
+    assert [forum.pk for forum in response.context["listing"].forums] == [welsh_student_room.pk]
+    assert facet(response.context["listing"], "department") == {welsh_dfe.slug: 1}
+
+    html = client.get(welsh_student_room.url).content.decode()
+    assert f'href="{welsh_dfe.url}"' in html
+
+    html = client.get(welsh_dfe.url).content.decode()
+    assert f'href="{welsh_student_room.url}"' in html
+
+
+@pytest.mark.django_db
+def test_no_results_page_helps(client, netmums_and_friends):
+    """A search that finds nothing must say so and suggest what to try, keeping the filters removable."""
+    html = client.get("/directory/?q=zebras&region=wales").content.decode()
+    assert "0 communities match “zebras”" in html
+    assert "There are no communities that match your search." in html
+    assert "removing filters" in html
+    assert 'href="?q=zebras"' in html  # removes the Wales filter, keeps the search
