@@ -2,8 +2,12 @@
 
 # Each import registers that area's hooks, viewsets and reports.
 from directory.admin import (  # noqa: F401
+    access,
     compare,
+    dashboard,
+    decisions,
     editing,
+    log_actions,
     moderation,
     redactions,
     reports,

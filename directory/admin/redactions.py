@@ -22,7 +22,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 
-from directory.admin.moderation import is_directory_editor
+from directory.admin.access import is_directory_editor
 from directory.history import HISTORY_FIELDS, display, display_names, field_label, public_history, raw_value
 from directory.models import ForumPage, RevisionRedaction
 from directory.redactions import REDACT_ACTION, NotInHistory, history_revision, redact_history_value

@@ -30,7 +30,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.log_actions import LogFormatter
 
 from directory import reviews
-from directory.admin.moderation import is_directory_editor
+from directory.admin.access import is_directory_editor
 from directory.models import (
     DepartmentPage,
     EditSuggestion,

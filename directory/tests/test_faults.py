@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import PageLogEntry, Revision, TaskState, WorkflowState
 
-from directory.admin.moderation import moderation_counts
+from directory.admin.dashboard import moderation_counts
 from directory.models import ForumPage, Nomination, OutboundEmail
 from directory.nominations import submit_nomination
 from directory.tests.nomination_helpers import (

@@ -8,7 +8,7 @@ from django.core import mail
 from wagtail.admin.views.pages.workflow import WorkflowActionView
 
 from directory import nominations
-from directory.admin.moderation import moderation_counts
+from directory.admin.dashboard import moderation_counts
 from directory.models import EditSuggestion, Nomination, OutboundEmail, ProblemReport
 from directory.suggestions import submit_problem_report, submit_suggestion
 from directory.tests.factories import ForumPageFactory
