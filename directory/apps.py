@@ -9,26 +9,20 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
+        from directory import upstream
         from directory.moderation import connect_signal_handlers
 
         connect_signal_handlers()
+        upstream.install()
 
         from directory.editor_alerts import connect_editor_alerts
 
         connect_editor_alerts()
 
-        from directory.translation import keep_live_content_until_published
-
-        keep_live_content_until_published()
-
         from directory.caching import connect_cache_invalidation
 
         connect_cache_invalidation()
 
-        from directory.admin.reports import protect_admin_exports
+        from directory.admin.panels import use_forum_edit_handler
 
-        protect_admin_exports()
-
-        from directory.admin.workflow import require_a_comment_to_request_changes
-
-        require_a_comment_to_request_changes()
+        use_forum_edit_handler()

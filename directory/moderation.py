@@ -4,19 +4,19 @@ Wagtail only emails the person who started a review (``requested_by``), and nomi
 started anonymously, so the operator's emails come from these handlers on
 ``workflow_approved`` / ``workflow_rejected``. They update the nomination's status and email
 the operator, with the editor's comment. Wagtail's own notifications to editors are sent from
-the task queue after the change is committed, so a broken mail server cannot undo a
-nomination or an approval. Connected in ``DirectoryConfig.ready()``.
+the task queue after the change is committed (``defer_wagtail_notification``, put in their place
+by ``directory.upstream``), so a broken mail server cannot undo a nomination or an approval.
+Connected in ``DirectoryConfig.ready()``. That a review is decided once, and that "Request
+changes" needs a comment, is the workflow's task's doing (``directory.models.workflow``).
 """
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from directory.emails import email_language, entry_url, queue_templated_email
 from directory.models import ForumPage, Nomination
-from directory.nominations import ACTIVE_STATUSES, record_status, revoke_links_of_former_contacts
+from directory.nominations import record_status
+from directory.private_links import ACTIVE_STATUSES, revoke_links_of_former_contacts
 
 
 def forum_under_review(workflow_state):
@@ -111,53 +111,9 @@ def defer_wagtail_notification(event):
     return receiver
 
 
-class DecisionAlreadyTaken(PermissionDenied):
-    """Another editor decided on the entry while this editor's decision was on its way."""
-
-
-def decide_once(on_action):
-    """Wrap a workflow task's ``on_action`` so that two editors' decisions cannot both happen.
-
-    Wagtail checks that a review is still in progress on the copy it read at the start of the
-    request, so an approval and a "request changes" sent at the same moment could both pass and
-    publish an entry whose operator is told to change it. The wrapper locks the review's task row
-    (then the entry's nominations, in the same order as ``directory.nominations.lock_for_decision``)
-    and refuses (``DecisionAlreadyTaken``, which ``directory.admin.workflow`` shows the editor) when
-    another editor has decided meanwhile.
-    """
-    from wagtail.models import TaskState
-
-    @wraps(on_action)
-    def locked(task, task_state, user, action_name, **kwargs):
-        with transaction.atomic():
-            status = TaskState.objects.select_for_update().filter(pk=task_state.pk).values_list("status", flat=True)
-            if status.first() != TaskState.STATUS_IN_PROGRESS:
-                raise DecisionAlreadyTaken(_("Another editor has already decided on this entry."))
-            page_id = task_state.workflow_state.object_id
-            list(Nomination.objects.select_for_update().filter(forum_id=page_id).values_list("pk", flat=True))
-            return on_action(task, task_state, user, action_name, **kwargs)
-
-    locked.decides_once = True
-    return locked
-
-
 def connect_signal_handlers():
     from wagtail import signals
-    from wagtail.models import Task, TaskState, WorkflowState
-
-    if not getattr(Task.on_action, "decides_once", False):
-        Task.on_action = decide_once(Task.on_action)
 
     signals.workflow_approved.connect(on_workflow_approved, dispatch_uid="directory.nomination_approved")
     signals.workflow_rejected.connect(on_workflow_rejected, dispatch_uid="directory.nomination_changes_requested")
     signals.page_published.connect(on_forum_published, sender=ForumPage, dispatch_uid="directory.forum_contact_changed")
-    # Take Wagtail's own notification receivers' places (same dispatch_uid), whichever app is ready first.
-    for event, sender, dispatch_uid in (
-        ("task_submitted", TaskState, "group_approval_task_submitted_email_notification"),
-        ("workflow_submitted", WorkflowState, "workflow_state_submitted_email_notification"),
-        ("workflow_rejected", WorkflowState, "workflow_state_rejected_email_notification"),
-        ("workflow_approved", WorkflowState, "workflow_state_approved_email_notification"),
-    ):
-        signal = getattr(signals, event)
-        signal.disconnect(sender=sender, dispatch_uid=dispatch_uid)
-        signal.connect(defer_wagtail_notification(event), sender=sender, dispatch_uid=dispatch_uid, weak=False)

@@ -8,8 +8,9 @@ nominations, imports and ``load_demo`` — get theirs from ``create_translation_
 admin's page editor does through wagtail-localize's ``after_create_page`` hook.
 
 Translations made in wagtail-localize's editor stay drafts until they are published through the
-workflow (``WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False``); the Welsh copies of the
-sections carry the same workflow and editors' permissions as the English ones (``mirror_moderation``).
+workflow (``WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False``, and ``restore_live_content``
+after each draft save, installed by ``directory.upstream``); the Welsh copies of the sections
+carry the same workflow and editors' permissions as the English ones (``mirror_moderation``).
 
 Creating translations of a whole subtree can leave a parent's ``numchild`` wrong, which hides its
 children in the admin (wagtail-localize issue 773). ``repair_child_counts`` recounts them; it
@@ -152,39 +153,11 @@ def publish_translation(page, strings, locale=None, user=None):
     return translated.specific
 
 
-def keep_live_content_until_published():
-    """Make wagtail-localize's draft saves leave the public page alone (installed at start-up).
-
-    ``TranslationSource.create_or_update_translation(publish=False)`` writes the translated
-    fields to the page row itself before saving the revision, so on a live Welsh page (or a live
-    alias being converted) the unmoderated text would be public at once. Wrapped here: after a
-    draft save, the row gets its live content back and the translation waits, as a revision,
-    for the editors' workflow.
-    """
-    from wagtail_localize.models import TranslationSource
-
-    original = TranslationSource.create_or_update_translation
-    if getattr(original, "keeps_live_content", False):
-        return
-
-    def create_or_update_translation(self, locale, user=None, publish=True, copy_parent_pages=False, fallback=False):
-        live_page = None
-        if not publish:
-            target = Page.objects.filter(translation_key=self.object_id, locale=locale, live=True).first()
-            live_page = target.specific if target is not None else None
-        result = original(
-            self, locale, user=user, publish=publish, copy_parent_pages=copy_parent_pages, fallback=fallback
-        )
-        if live_page is not None:
-            restore_live_content(live_page)
-        return result
-
-    create_or_update_translation.keeps_live_content = True
-    TranslationSource.create_or_update_translation = create_or_update_translation
-
-
 def restore_live_content(live_page):
-    """Put back the page row as it was live, keeping the draft revision just saved as unpublished changes."""
+    """Put back the page row as it was live, keeping the draft revision just saved as unpublished changes.
+
+    wagtail-localize writes a draft translation to the page row itself (``directory.upstream``).
+    """
     saved = Page.objects.get(pk=live_page.pk)
     live_page.alias_of_id = None  # a converted alias stays converted: it now has revisions of its own
     live_page.latest_revision_id = saved.latest_revision_id

@@ -1,13 +1,13 @@
 """Revision comparisons of numbers and dates that show an empty value as empty.
 
 Wagtail's default comparison prints an empty value as the text "None", so a figure added to an
-entry shows as "None120000" in the compare view.
+entry shows as "None120000" in the compare view. ``directory.upstream`` registers it for number and
+date fields.
 """
 
-from django.db import models
 from django.utils import formats
 from django.utils.html import escape
-from wagtail.admin.compare import FieldComparison, TextDiff, register_comparison_class
+from wagtail.admin.compare import FieldComparison, TextDiff
 
 
 def display(value):
@@ -20,7 +20,3 @@ class ValueFieldComparison(FieldComparison):
         if self.val_a == self.val_b:
             return escape(new)
         return TextDiff([change for change in (("deletion", old), ("addition", new)) if change[1]]).to_html()
-
-
-for field_class in (models.IntegerField, models.DecimalField, models.FloatField, models.DateField, models.TimeField):
-    register_comparison_class(field_class, comparison_class=ValueFieldComparison)

@@ -8,7 +8,7 @@
 
 Only directory editors and superusers see them. No private contact detail is shown or exported.
 Every admin spreadsheet export (these and Wagtail's own reports) writes text that would run as a
-formula with a ' in front (``protect_admin_exports``, run at start-up).
+formula with a ' in front (``directory.upstream``, at start-up).
 Acting on a row happens elsewhere: the page editor, or the moderation screens it links to.
 Also registers the log action written when the review cycle marks an entry inactive.
 """
@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.log_actions import LogFormatter
 
@@ -41,28 +40,8 @@ from directory.models import (
     ProblemReport,
     ReviewReminder,
 )
-from directory.opendata.exports import spreadsheet_text
 
 PAGE_EDIT_URL = "wagtailadmin_pages:edit"
-
-
-def protect_admin_exports():
-    """Make every admin CSV/XLSX export neutralise cells that would run as formulas.
-
-    Text people typed (a nominated title, a problem report, a log message naming a page) reaches
-    editors' spreadsheets through our reports and Wagtail's own (workflows, site history, aging
-    pages…); Wagtail has no setting for it, so the shared export step is wrapped once here.
-    """
-    original = SpreadsheetExportMixin.preprocess_field_value
-    if getattr(original, "neutralises_formulas", False):
-        return
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = original(self, field, value, export_format)
-        return spreadsheet_text(value) if isinstance(value, str) else value
-
-    preprocess_field_value.neutralises_formulas = True
-    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value
 
 
 def spreadsheet_columns(*columns):

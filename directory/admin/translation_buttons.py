@@ -6,6 +6,7 @@ translations). Under a directory of 100,000 communities the explorer shows 50 ro
 a hundred queries. Here the explorer's queryset carries both answers as annotations, worked
 out in the one listing query, and the buttons read them. Anywhere else (page headers, other
 listings) the pages have no annotations and wagtail-localize's own function answers as before.
+``directory.upstream`` puts ``translation_buttons`` in wagtail-localize's place in the hook.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,8 +19,6 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.models import Locale, Page
 from wagtail_localize import wagtail_hooks as localize_hooks
 from wagtail_localize.models import TranslationSource
-
-HOOK = "register_page_listing_more_buttons"
 
 
 def translation_buttons(page, user, view_name=None, next_url=None):
@@ -39,21 +38,9 @@ def translation_buttons(page, user, view_name=None, next_url=None):
         yield ListingButton(_("Sync translated pages"), url, priority=60, icon_name="resubmit")
 
 
-def _use_annotated_buttons():
-    """Put ``translation_buttons`` in wagtail-localize's place in the listing buttons hook (once)."""
-    registered = hooks._hooks.get(HOOK, [])
-    if any(fn is translation_buttons for fn, _order in registered):
-        return
-    hooks._hooks[HOOK] = [
-        (translation_buttons if fn is localize_hooks.page_listing_more_buttons else fn, order)
-        for fn, order in registered
-    ]
-
-
 @hooks.register("construct_explorer_page_queryset")
 def annotate_translation_state(parent_page, pages, request):
     """Answer both buttons' questions for every row in the explorer's own query."""
-    _use_annotated_buttons()
     translated = (
         Page.objects.filter(translation_key=OuterRef("translation_key"), alias_of__isnull=True)
         .order_by()

@@ -1,58 +1,24 @@
 """Wagtail's approve / request changes view, mounted at Wagtail's own address for it (``urls.py``).
 
-Three changes to Wagtail's view:
-- An editor who lost a race to another editor's decision (``directory.moderation.decide_once``)
-  is sent back to the entry and told what happened, not shown Wagtail's generic "no permission".
+Two changes to Wagtail's view (the task itself, ``directory.models.DirectoryModerationTask``,
+decides each review once and asks for a comment to request changes):
+- An editor who lost a race to another editor's decision (``DecisionAlreadyTaken``) is sent back
+  to the entry and told what happened, not shown Wagtail's generic "no permission".
 - Without JavaScript (no dialog), the action's form is a whole admin page, and a form with
   errors is shown again; Wagtail answers such requests with the dialog's JSON.
-- "Request changes" needs a comment: it is the operator's only way to learn what to change. The
-  form is the workflow task's own (``require_a_comment_to_request_changes``), so Wagtail's dialog
-  behind the page editor's footer, which is not this view, asks for it too.
 """
 
-from django import forms
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from wagtail.admin import messages
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.pages.workflow import WorkflowActionView
-from wagtail.forms import TaskStateCommentForm
-from wagtail.models import Task
 
-from directory.moderation import DecisionAlreadyTaken
+from directory.models import DecisionAlreadyTaken
 
 # Wagtail's address for the view (wagtailadmin_pages:workflow_action), under the admin's prefix.
 WORKFLOW_ACTION_PATH = "pages/workflow/action/<int:page_id>/<slug:action_name>/<int:task_state_id>/"
-
-
-class RequestChangesForm(TaskStateCommentForm):
-    comment = forms.CharField(
-        label=_("Comment"),
-        widget=forms.Textarea({"rows": 4}),
-        help_text=_("Say what needs to change. The person who nominated the community is emailed this."),
-        error_messages={"required": _("Enter what needs to change")},
-    )
-
-
-def require_a_comment_to_request_changes():
-    """Make ``RequestChangesForm`` the workflow tasks' form for "Request changes" (at start-up).
-
-    Wagtail asks the task for the form wherever an editor decides: this view (the dashboard's
-    dialog, the page without JavaScript) and its own ``collect_action_data`` view behind the page
-    editor's footer dialog.
-    """
-    original = Task.get_form_for_action
-    if getattr(original, "requires_comment", False):
-        return
-
-    def get_form_for_action(self, action):
-        form_class = original(self, action)
-        return RequestChangesForm if action == "reject" and form_class is TaskStateCommentForm else form_class
-
-    get_form_for_action.requires_comment = True
-    Task.get_form_for_action = get_form_for_action
 
 
 class DecideOnceWorkflowActionView(WorkflowActionView):

@@ -18,14 +18,17 @@ from .pages import NominationPage, ProgressPage
 from .redactions import RevisionRedaction
 from .taxonomy import Audience, CommunityType, Region
 from .upkeep import LinkCheck, PublicContentChange, ReviewReminder
+from .workflow import DecisionAlreadyTaken, DirectoryModerationTask, RequestChangesForm
 
 __all__ = [
     "Audience",
     "CommunityType",
+    "DecisionAlreadyTaken",
     "DepartmentIndexPage",
     "DepartmentKind",
     "DepartmentPage",
     "DepartmentPageTag",
+    "DirectoryModerationTask",
     "EditSuggestion",
     "Engagement",
     "EngagementMode",
@@ -47,6 +50,7 @@ __all__ = [
     "PublicContentChange",
     "ProgressPage",
     "Region",
+    "RequestChangesForm",
     "ReviewReminder",
     "RevisionRedaction",
     "SpentFormToken",

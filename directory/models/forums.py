@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager
@@ -20,7 +20,6 @@ from wagtail.search import index
 
 from core.privacy import PrivacyQuerySet, TranslatedPrivacy
 from core.routing import PageViews, SpecificChildRouting
-from directory.admin.panels import ReviewPanel
 
 from .choices import EngagementMode, EngagementPreference, FigureSource, ForumStatus, LinkStatus, OperatorKind
 from .public import listed
@@ -348,17 +347,7 @@ class ForumPage(TranslatedPrivacy, PageViews, Page):
         ),
     ]
     private_panels = [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("editor_notes")]
-
-    edit_handler = TabbedInterface(
-        [
-            ObjectList([ReviewPanel(), *content_panels], heading=_("About")),
-            ObjectList(audience_panels, heading=_("Audience and topics")),
-            ObjectList(figure_panels, heading=_("Figures")),
-            ObjectList(engagement_panels, heading=_("Engagement")),
-            ObjectList(private_panels, heading=_("Private")),
-            ObjectList(Page.promote_panels, heading=_("Promote")),
-        ]
-    )
+    # The editor's tabs, with the review panel, are assembled from these lists in directory.admin.panels.
 
     parent_page_types = ["directory.ForumIndexPage"]
     subpage_types = []
