@@ -31,38 +31,13 @@ from directory.models import (
     Region,
     RevisionRedaction,
 )
+from directory.models.public_fields import history_fields, history_labels
 
 HISTORY_LIMIT = 100
 
-# Public fields shown in the history, in the order a reader expects.
-HISTORY_FIELDS = (
-    "title",
-    "website",
-    "summary",
-    "description",
-    "status",
-    "status_reason",
-    "community_type",
-    "topics",
-    "audiences",
-    "regions",
-    "languages",
-    "operator_name",
-    "operator_kind",
-    "members",
-    "monthly_visitors",
-    "posts",
-    "volunteer_moderators",
-    "figures_as_of",
-    "figures_source",
-    "is_moderated",
-    "house_rules_url",
-    "engagement_preference",
-    "welcomes_expert_answers",
-    "welcomes_hosted_qa",
-    "welcomes_moderator_referral",
-    "welcomes_official_posts",
-)
+# Public fields shown in the history, in the order a reader expects (directory.models.public_fields).
+HISTORY_FIELDS = history_fields()
+LABELS = history_labels()
 assert not set(HISTORY_FIELDS) & set(ForumPage.PRIVATE_FIELDS), "private fields must never be in the history"
 
 CHOICES = {
@@ -103,8 +78,8 @@ def source_page(forum):
 
 
 def field_label(name):
-    if name == "topics":
-        return str(_("Topics"))
+    if name in LABELS:
+        return str(LABELS[name])
     return str(ForumPage._meta.get_field(name).verbose_name).capitalize()
 
 

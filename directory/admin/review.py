@@ -13,7 +13,8 @@ from directory.duplicates import possible_duplicates
 from directory.models import Nomination
 from directory.nominations import ACTIVE_STATUSES
 
-# The entry's answers to the nomination form's suitability questions, as the draft has them.
+# The entry's answers to the nomination form's suitability questions, as the draft has them, in an
+# order of their own; a test holds them to the public fields (directory.models.public_fields).
 SUITABILITY_FIELDS = [
     "website",
     "community_type",

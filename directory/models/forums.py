@@ -13,14 +13,13 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager
-from wagtail.search import index
 
 from core.privacy import PrivacyQuerySet, TranslatedPrivacy
 from core.routing import PageViews, SpecificChildRouting
 
+from . import public_fields
 from .choices import EngagementMode, EngagementPreference, FigureSource, ForumStatus, LinkStatus, OperatorKind
 from .public import listed
 from .taxonomy import Audience, CommunityType, Region
@@ -268,7 +267,7 @@ class ForumPage(TranslatedPrivacy, PageViews, Page):
 
     objects = ForumManager()
 
-    PRIVATE_FIELDS = ("contact_name", "contact_email", "editor_notes")
+    PRIVATE_FIELDS = public_fields.PRIVATE_FIELDS
     WELCOMED_MODE_FIELDS = {
         EngagementMode.EXPERT_ANSWERS: "welcomes_expert_answers",
         EngagementMode.HOSTED_QA: "welcomes_hosted_qa",
@@ -276,43 +275,9 @@ class ForumPage(TranslatedPrivacy, PageViews, Page):
         EngagementMode.OFFICIAL_POSTS: "welcomes_official_posts",
     }
 
-    search_fields = Page.search_fields + [
-        index.SearchField("summary", boost=2),
-        index.SearchField("description"),
-        index.SearchField("operator_name"),
-        index.RelatedFields("topics", [index.SearchField("name", boost=3), index.FilterField("slug")]),
-        index.AutocompleteField("summary"),
-        index.FilterField("status"),
-        index.FilterField("engagement_preference"),
-        index.FilterField("community_type"),
-        index.FilterField("members"),
-    ]
-
-    api_fields = [
-        APIField("website"),
-        APIField("summary"),
-        APIField("description"),
-        APIField("community_type"),
-        APIField("topics"),
-        APIField("audiences"),
-        APIField("regions"),
-        APIField("languages"),
-        APIField("operator_name"),
-        APIField("operator_kind"),
-        APIField("members"),
-        APIField("monthly_visitors"),
-        APIField("posts"),
-        APIField("volunteer_moderators"),
-        APIField("figures_as_of"),
-        APIField("figures_source"),
-        APIField("is_moderated"),
-        APIField("house_rules_url"),
-        APIField("engagement_preference"),
-        APIField("welcomed_modes"),
-        APIField("status"),
-        APIField("status_reason"),
-        APIField("last_verified"),
-    ]
+    # Declared once with every other public surface (directory.models.public_fields).
+    search_fields = Page.search_fields + public_fields.search_fields()
+    api_fields = public_fields.api_fields()
 
     content_panels = Page.content_panels + [
         FieldPanel("website"),
