@@ -6,7 +6,8 @@
 - The same columns and filters in the page explorer under /directory/ and /departments/.
 - "Directory vocabularies": audiences, regions and community types as snippets.
 
-The page edit forms themselves (tabs, help text) are declared on the models.
+The page edit forms' panels and help text are declared on the models; a community's tabs, with
+the review panel, are put together in ``directory.admin.panels``.
 """
 
 from django.db import models
