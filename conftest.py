@@ -23,9 +23,10 @@ def fresh_rate_limit_counters():
 @pytest.fixture(autouse=True)
 def fresh_facet_indexes():
     """Each test starts with an empty database, so no listing may reuse an index built in another test."""
-    from directory.listing.facet_index import forget_indexes
+    from directory.listing.facet_index import forget_indexes, shared_store
 
     forget_indexes()
+    shared_store().clear()
     yield
     forget_indexes()
 

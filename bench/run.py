@@ -311,7 +311,7 @@ def facet_index_bytes():
     import tracemalloc
 
     from directory.caching import current_content_version
-    from directory.listing.facet_index import build
+    from directory.listing.facet_build import build
     from directory.models.public import PublicScope
 
     tracemalloc.start()

@@ -19,9 +19,11 @@ class DirectoryConfig(AppConfig):
 
         connect_editor_alerts()
 
-        from directory.caching import connect_cache_invalidation
+        from directory.caching import connect_cache_invalidation, public_content_committed
+        from directory.listing.facet_index import prebuild_indexes
 
         connect_cache_invalidation()
+        public_content_committed.connect(prebuild_indexes, dispatch_uid="facet_index.prebuild")
 
         from directory.admin.panels import use_forum_edit_handler
 

@@ -11,17 +11,22 @@ next to reads.
 
 The counter lives in the page cache (Redis in production, so every web process sees a bump).
 Each change is also written to the database (``PublicContentChange``) in the transaction that
-makes it: the directory's in-process facet index (``directory.listing.facet_index``) keys on the
-latest row, which every process sees exactly when it sees the change, whatever the cache.
-Code that changes live content without publishing (``.update()``, ``bulk_update``) calls
-``public_content_changed()`` itself, because those bypass model signals.
+makes it: the directory's facet indexes (``directory.listing.facet_index``) key on the latest
+row, which every process sees exactly when it sees the change, whatever the cache. Once the
+change commits, ``public_content_committed`` is sent (the indexes are built then) and only then is
+the generation moved on again. Code that changes live content without publishing (``.update()``,
+``bulk_update``) calls ``public_content_changed()`` itself, because those bypass model signals;
+code making many changes in a row wraps them in ``changes_in_bulk()``.
 """
 
+import contextlib
 import functools
+import threading
 import uuid
 
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
+from django.dispatch import Signal
 
 from core.page_cache import bump_generation
 
@@ -46,6 +51,20 @@ def current_content_version():
     return latest or (0, "")
 
 
+# Sent once a change to public content is committed, before the page cache is emptied again.
+public_content_committed = Signal()
+
+_bulk = threading.local()
+
+
+def _after_commit():
+    if getattr(_bulk, "depth", 0):
+        _bulk.pending = True
+        return
+    public_content_committed.send(sender=None)
+    bump_generation()
+
+
 def public_content_changed(**kwargs):
     """Forget every cached page now, and again once the change is committed; log the change.
 
@@ -55,7 +74,22 @@ def public_content_changed(**kwargs):
     bump_generation()
     record_content_change()
     if connection.in_atomic_block:
-        transaction.on_commit(bump_generation)
+        transaction.on_commit(_after_commit)
+    else:
+        _after_commit()
+
+
+@contextlib.contextmanager
+def changes_in_bulk():
+    """Many changes in a row (an import, demo data): what follows a committed change happens once, at the end."""
+    _bulk.depth = getattr(_bulk, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _bulk.depth -= 1
+        if not _bulk.depth and getattr(_bulk, "pending", False):
+            _bulk.pending = False
+            _after_commit()
 
 
 @functools.cache

@@ -185,6 +185,8 @@ RATELIMIT_USE_CACHE = "ratelimit"
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Facet indexes are built once per public change and shared through this cache (directory/listing/facet_index.py).
+FACET_INDEX_CACHE = "default"
 # Never cached anywhere, and sent with "Cache-Control: private, no-store" (the health checks
 # must reach the database every time, and skip the cache look-up).
 PAGE_CACHE_PRIVATE_PATHS = [r"^/admin/", r"^/documents/", r"^/(?:cy/)?listing/", r"^/healthz$", r"^/readyz$"]

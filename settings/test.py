@@ -9,7 +9,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
     "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-rate-limits"},
+    "facet-index": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-facet-indexes"},
 }
+FACET_INDEX_CACHE = "facet-index"  # emptied before each test (conftest.py)
 PAGE_CACHE_ENABLED = False  # tests of the page cache turn it on themselves
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -82,7 +82,7 @@ def search_directory(filters, locale=None):
         return mask
 
     results = narrowed()
-    total = results.bit_count()
+    total = len(results)
     counts = {name: engine.counts(name, narrowed(skip=name)) for name in FACETS}
     paginator = Paginator(IndexedResults(engine.index, results, sort, ranked, total), PAGE_SIZE)
     paginator.__dict__["count"] = total  # Paginator.count is a cached_property
@@ -159,7 +159,7 @@ def search_site(query, locale=None, per_group=SITE_SEARCH_GROUP_SIZE):
     departments = engine.public.departments().search(terms)
     return SiteSearchResults(
         communities=engine.page(matches, 0, per_group, sort="relevance", ranked=ranked),
-        community_count=matches.bit_count(),
+        community_count=len(matches),
         departments=list(departments[:per_group]),
         department_count=departments.count(),
     )

@@ -1,0 +1,160 @@
+"""The listed communities of one language as compressed bitmaps (pyroaring), and their wire form.
+
+Communities are numbered by their place in name order (A to Z). Each facet value is the bitmap
+of the places of the communities that have it; a facet count is an intersection's cardinality,
+and a page in name order is a slice of a bitmap. The index is a handful of C objects rather than
+one Python object per community, so it is quick to copy between processes (``to_payload`` /
+``from_payload``) and frees its memory when replaced.
+"""
+
+from array import array
+from dataclasses import dataclass
+
+from pyroaring import FrozenBitMap
+
+# Places and ids as machine integers: compact, and copied to and from bytes at C speed.
+INTEGERS = "I"  # unsigned 32-bit: page ids, and what pyroaring takes as a buffer
+
+
+@dataclass(frozen=True)
+class Term:
+    """A facet value as offered to visitors: its slug, its label, and its Welsh label if any."""
+
+    slug: str
+    label: str
+    label_cy: str = ""
+
+
+def bitmap_of(positions):
+    return FrozenBitMap(positions)
+
+
+class FacetIndex:
+    """The listed communities of one language, in name order, and which of them has each facet value."""
+
+    # How many searches (their matches, ranked, and as a bitmap) each index keeps: popular searches
+    # are answered without the database until public content next changes.
+    SEARCHES_KEPT = 64
+
+    def __init__(self, version, ids, masks, terms, newest, largest, id_set=None, places_by_rank=None):
+        self.version = version
+        self.ids = ids if isinstance(ids, array) else array(INTEGERS, ids)  # place -> community id
+        self.size = len(self.ids)
+        self.everything = FrozenBitMap(range(self.size))
+        self.masks = masks  # facet -> {slug: bitmap of places}
+        self.terms = terms  # facet -> {slug: Term}; preferences are labelled by their choices
+        self.orders = {"newest": newest, "largest": largest}  # sort -> places in that order
+        # An id's place: its rank among the ids (``id_set.rank``) indexes ``places_by_rank``.
+        self.id_set = id_set if id_set is not None else FrozenBitMap(self.ids)
+        if places_by_rank is None:
+            places_by_rank = array(INTEGERS, sorted(range(self.size), key=self.ids.__getitem__))
+        self.places_by_rank = places_by_rank
+        self._searches = {}  # terms -> (ranked ids, bitmap), oldest first
+
+    def place_of(self, forum_id):
+        """The community's place in name order, or None when it is not listed in this language."""
+        if forum_id not in self.id_set:
+            return None
+        return self.places_by_rank[self.id_set.rank(forum_id) - 1]
+
+    def matches(self, terms, search):
+        """``(ids most relevant first, bitmap of the listed ones)`` for ``terms``; ``search(terms)`` gives the ids.
+
+        Kept with the index, so a search repeated before the next change to public content costs
+        no query; the oldest kept search makes room for a new one.
+        """
+        kept = self._searches.get(terms)
+        if kept is None:
+            ranked = search(terms)
+            kept = (ranked, self.mask_of_ids(ranked))
+            while len(self._searches) >= self.SEARCHES_KEPT:
+                self._searches.pop(next(iter(self._searches)), None)
+            self._searches[terms] = kept
+        return kept
+
+    def selection(self, facet, values):
+        """The communities with any of ``values`` of ``facet`` (a slug nobody uses matches nothing)."""
+        masks = self.masks[facet]
+        chosen = [masks[value] for value in values if value in masks]
+        return FrozenBitMap.union(*chosen) if chosen else FrozenBitMap()
+
+    def mask_of_ids(self, ids):
+        """The listed communities among ``ids`` (others, such as drafts or other languages, are dropped)."""
+        places = (self.place_of(forum_id) for forum_id in ids)
+        return FrozenBitMap(place for place in places if place is not None)
+
+    def counts(self, facet, scope):
+        """``{slug: how many of scope have it}`` for every value of ``facet``."""
+        return {slug: scope.intersection_cardinality(mask) for slug, mask in self.masks[facet].items()}
+
+    def page(self, mask, start, count, sort="name", ranked=None):
+        """Ids of up to ``count`` communities of ``mask`` from ``start``, in ``sort`` order.
+
+        ``ranked`` (ids, most relevant first) gives the order for ``sort="relevance"``.
+        """
+        if count <= 0 or start >= len(mask):
+            return []
+        if sort == "name":
+            return [self.ids[place] for place in mask[start : start + count]]
+        if sort == "relevance":
+            order = (self.place_of(forum_id) for forum_id in ranked or ())
+        else:
+            order = iter(self.orders[sort])
+        found, skipped = [], 0
+        for place in order:
+            if place is not None and place in mask:
+                if skipped < start:
+                    skipped += 1
+                    continue
+                found.append(self.ids[place])
+                if len(found) == count:
+                    break
+        return found
+
+    # --- The wire form: plain bytes and tuples, shared through the cache ------------------------
+
+    def to_payload(self):
+        return {
+            "version": tuple(self.version),
+            "ids": self.ids.tobytes(),
+            "places_by_rank": self.places_by_rank.tobytes(),
+            "id_set": self.id_set.serialize(),
+            "newest": self.orders["newest"].tobytes(),
+            "largest": self.orders["largest"].tobytes(),
+            "masks": {
+                facet: {slug: mask.serialize() for slug, mask in masks.items()} for facet, masks in self.masks.items()
+            },
+            "terms": {
+                facet: [(term.slug, term.label, term.label_cy) for term in terms.values()]
+                for facet, terms in self.terms.items()
+            },
+        }
+
+    @classmethod
+    def from_payload(cls, payload):
+        def integers(data):
+            values = array(INTEGERS)
+            values.frombytes(data)
+            return values
+
+        return cls(
+            tuple(payload["version"]),
+            integers(payload["ids"]),
+            {
+                facet: {slug: FrozenBitMap.deserialize(data) for slug, data in masks.items()}
+                for facet, masks in payload["masks"].items()
+            },
+            {
+                facet: {slug: Term(slug, label, label_cy) for slug, label, label_cy in terms}
+                for facet, terms in payload["terms"].items()
+            },
+            integers(payload["newest"]),
+            integers(payload["largest"]),
+            id_set=FrozenBitMap.deserialize(payload["id_set"]),
+            places_by_rank=integers(payload["places_by_rank"]),
+        )
+
+
+def union_of(bitmaps):
+    """One bitmap of every place in ``bitmaps`` (several department pages may share a slug)."""
+    return FrozenBitMap.union(*bitmaps) if bitmaps else FrozenBitMap()
