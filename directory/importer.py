@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
 from core.spreadsheets import FORMULA_PREFIXES, LIST_SEPARATOR
+from directory.caching import changes_in_bulk
 from directory.forum_details import NUMBER_FIELDS, apply_forum_details, changed_details, clean_topic_names
 from directory.models import Audience, CommunityType, ForumPage, Region, normalise_website
 from directory.nominations import create_translation_aliases, directory_index_for, send_for_moderation, unique_slug
@@ -357,13 +358,14 @@ def import_forums(rows, publish=False, index=None):
         raise ImportFileError(_("There is no directory page to import into. Run manage.py load_demo first."))
     report = ImportReport()
     importer = ForumImporter(index, publish=publish)
-    for number, row in rows:
-        try:
-            outcome = importer.import_row(number, row)
-        except RowInvalid as invalid:
-            report.errors.append(RowError(number, invalid.messages))
-        except ValidationError as error:
-            report.errors.append(RowError(number, validation_messages(error)))
-        else:
-            getattr(report, outcome).append(number)
+    with changes_in_bulk():  # the facet indexes are built once, after the last row, not after each
+        for number, row in rows:
+            try:
+                outcome = importer.import_row(number, row)
+            except RowInvalid as invalid:
+                report.errors.append(RowError(number, invalid.messages))
+            except ValidationError as error:
+                report.errors.append(RowError(number, validation_messages(error)))
+            else:
+                getattr(report, outcome).append(number)
     return report

@@ -69,3 +69,30 @@ def test_a_public_bodys_topics_count_too(topics, departments_index):
     topic.name = "Remit renamed"
     topic.save()
     assert current_content_version() != before
+
+
+@pytest.mark.django_db
+def test_many_changes_in_a_row_build_the_indexes_once_at_the_end(directory_index, django_capture_on_commit_callbacks):
+    """An import of many rows must not rebuild every language's facet index after each row."""
+    from django.db import transaction
+
+    from directory.caching import changes_in_bulk, public_content_committed
+
+    committed = []
+
+    def receiver(**kwargs):
+        committed.append(1)
+
+    public_content_committed.connect(receiver)
+    try:
+        with changes_in_bulk():
+            for number in range(3):
+                with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+                    ForumPageFactory(parent=directory_index, title=f"Imported {number}")
+            assert committed == [], "the indexes were built before the last change"
+        assert committed == [1]
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            ForumPageFactory(parent=directory_index, title="One more")
+        assert committed == [1, 1], "a change outside a bulk run builds at once"
+    finally:
+        public_content_committed.disconnect(receiver)
