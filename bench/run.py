@@ -12,49 +12,37 @@ communities, and otherwise empties the database, migrates it and runs
 Django's in-process test client (server time: no network, no web server) and counts their
 queries, and prints one JSON line that this script turns into the table.
 
-The machine is small and shared, so every figure is a median (p50) or 95th percentile of
-repeated requests, and the comparisons with Wagtail's stock search and the raw full-text
-query are ratios of figures taken in the same process, seconds apart.
+Scenarios (bench/scenarios.py) are sampled round robin, 100 samples each by default (fewer for
+the slow comparison and export requests), so drift in the machine's load falls on all alike.
+Facet indexes are shared through a Redis database of the bench's own, as in production. Then
+``--publishes`` publishes (100 by default) show the process's resident memory as indexes come
+and go.
 """
 
 import argparse
 import json
 import os
-import statistics
+import pickle
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from scenarios import QUERY, Scenario, memory_over_publishes, public_scenarios, run_round_robin
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "bench" / "results" / "data"
 DEFAULT_SQLITE_URL = f"sqlite:///{DATA_DIR}/bench-{{size}}.sqlite3"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/bench_{size}"
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/5"  # a database of the bench's own: emptied at the start
 NOMINATIONS = 1000
-QUERY = "parenting"
-FACETED = f"q={QUERY}&region=wales&audience=parents"
 
-# name -> (url, repeats); the forum page's URL is found at run time.
-PUBLIC_SCENARIOS = {
-    "listing": ("/directory/", 30),
-    "listing, index rebuilt": ("/directory/", 5),
-    "search": (f"/directory/?q={QUERY}", 30),
-    "faceted search": (f"/directory/?{FACETED}", 30),
-    "forum page": (None, 50),
-    "openreferral services": ("/openreferral/services", 30),
-    "stock search": (f"/bench/stock-search/?q={QUERY}", 30),
-    "raw full-text": (f"/bench/raw-search/?q={QUERY}", 30),
-    "csv export": ("/directory/export.csv", 3),
-}
-ADMIN_SCENARIOS = {
-    "admin explorer": (None, 10),
-    "moderation queue": (None, 10),
-}
-# Scenarios measured as the first request after public content changes: the facet index is built anew.
-COLD_INDEX = {"listing, index rebuilt"}
 TARGETS = {
     "listing": 100,
-    "search": 100,
+    "listing, after a publish": 100,
+    "listing, new worker": 100,
+    "search, repeated": 100,
+    "search, first time": 100,
     "faceted search": 100,
     "forum page": 30,
 }
@@ -70,7 +58,8 @@ def main(argv=None):
     parser.add_argument("--db", default="sqlite", help="sqlite, postgres or sqlite,postgres.")
     parser.add_argument("--sqlite-url", default=DEFAULT_SQLITE_URL, help="{size} is replaced by the size.")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL, help="{size} is replaced by the size.")
-    parser.add_argument("--repeat-scale", type=float, default=1.0, help="Multiply every scenario's repeats.")
+    parser.add_argument("--samples", type=int, default=100, help="Samples of each main scenario (default 100).")
+    parser.add_argument("--publishes", type=int, default=100, help="Publishes of the memory check (default 100).")
     parser.add_argument("--no-admin", action="store_true", help="Skip the admin listings.")
     parser.add_argument("--skip", default="", help="Comma-separated scenarios to leave out, e.g. 'csv export'.")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -88,7 +77,7 @@ def main(argv=None):
             url = template.format(size=size)
             log(f"# {db} {size:,}: {url}")
             command = [sys.executable, __file__, "--worker", "--size", str(size), "--database-url", url]
-            command += ["--repeat-scale", str(args.repeat_scale), "--skip", args.skip]
+            command += ["--samples", str(args.samples), "--publishes", str(args.publishes), "--skip", args.skip]
             command += ["--no-admin"] if args.no_admin else []
             completed = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)
             result = json.loads(completed.stdout.strip().splitlines()[-1])
@@ -104,8 +93,8 @@ def main(argv=None):
 
 def print_table(results):
     emit()
-    emit("| database | communities | request | p50 ms | p95 ms | queries | target |")
-    emit("| --- | ---: | --- | ---: | ---: | ---: | --- |")
+    emit("| database | communities | request | p50 ms | p95 ms | samples | queries | target |")
+    emit("| --- | ---: | --- | ---: | ---: | ---: | ---: | --- |")
     for result in results:
         for name, row in result["scenarios"].items():
             target = TARGETS.get(name)
@@ -115,7 +104,7 @@ def print_table(results):
                 verdict = f"p95 ≤ {target} ms, ≤ {MAX_QUERIES} queries: {'met' if met else 'NOT met'}"
             emit(
                 f"| {result['db']} | {result['size']:,} | {name} | {row['p50']:.1f} | {row['p95']:.1f} | "
-                f"{row['queries']} | {verdict} |"
+                f"{row['samples']} | {row['queries']} | {verdict} |"
             )
     emit()
     for result in results:
@@ -123,16 +112,24 @@ def print_table(results):
         if memory:
             emit(
                 f"facet index, {result['db']} {result['size']:,}: holds {memory['held'] / 2**20:.1f} MiB, "
-                f"{memory['peak'] / 2**20:.1f} MiB at most while it is built"
+                f"{memory['peak'] / 2**20:.1f} MiB at most while it is built, {memory['shared'] / 2**20:.1f} MiB shared"
             )
+        publishes = result.get("publishes")
+        if publishes:
+            marks = ", ".join(f"{mark} {mib:.0f}" for mark, mib in publishes["rss_mib"].items())
+            emit(
+                f"resident memory (MiB), {result['db']} {result['size']:,}: {marks}; a publish takes "
+                f"p50 {publishes['publish_p50_ms']:.0f} ms, p95 {publishes['publish_p95_ms']:.0f} ms"
+            )
+        emit(f"load average at the end, {result['db']} {result['size']:,}: {result.get('load', '')}")
     emit()
-    emit("| database | communities | ours/stock (p50) | ours/raw (p50) | search results | generation s |")
+    emit("| database | communities | first-time search/stock (p50) | /raw (p50) | search results | generation s |")
     emit("| --- | ---: | ---: | ---: | ---: | ---: |")
     for result in results:
         rows = result["scenarios"]
-        if not {"faceted search", "stock search", "raw full-text"} <= set(rows):
+        if not {"stock search", "raw full-text"} <= set(rows):
             continue
-        ours = rows["faceted search"]["p50"]
+        ours = rows["search, first time"]["p50"] if "search, first time" in rows else rows["faceted search"]["p50"]
         stock = rows["stock search"]["p50"]
         raw = rows["raw full-text"]["p50"]
         generated = result.get("generation_seconds")
@@ -154,6 +151,7 @@ def worker(args):
     os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory and renders debug pages
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ["PAGE_CACHE_ENABLED"] = "0"  # server time of rendering; the page cache is measured separately
+    os.environ.setdefault("REDIS_URL", BENCH_REDIS_URL)  # facet indexes shared as in production
     sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
     import django
 
@@ -162,7 +160,11 @@ def worker(args):
 
     settings.ROOT_URLCONF = "bench_urls"  # the project's URLs plus the two comparison views
     generation_seconds = ensure_data_set(args.size, args.database_url)
+    from django.core.cache import cache
+
+    cache.clear()  # the bench's own Redis database: no index or page from an earlier run
     scenarios = measure(args)
+    publishes = memory_over_publishes(admin_client(), args.publishes, log) if args.publishes else None
     from bench_urls import search_total
 
     emit(
@@ -173,6 +175,8 @@ def worker(args):
                 "search_total": search_total(QUERY),
                 "generation_seconds": generation_seconds,
                 "index_bytes": facet_index_bytes(),
+                "publishes": publishes,
+                "load": " ".join(f"{value:.2f}" for value in os.getloadavg()),
             }
         )
     )
@@ -234,11 +238,20 @@ def emit(line=""):
     sys.stdout.write(f"{line}\n")
 
 
-def measure(args):
+def admin_client():
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+
+    user, _created = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def measure(args):
+    from django.test import Client
     from django.urls import reverse
 
     from directory.models import ForumIndexPage, ForumPage
@@ -246,63 +259,16 @@ def measure(args):
     forums = ForumPage.objects.listed().filter(status="active").order_by("path")
     forum = forums[forums.count() // 2]
     directory = ForumIndexPage.objects.get()
-    public = dict(PUBLIC_SCENARIOS)
-    public["forum page"] = (forum.get_url(), PUBLIC_SCENARIOS["forum page"][1])
-
     skipped = {name.strip() for name in args.skip.split(",") if name.strip()}
-
-    from directory.listing.facet_index import forget_indexes
-
-    def run(client, scenarios):
-        measured = {}
-        for name, (url, repeats) in scenarios.items():
-            if name in skipped:
-                continue
-            repeats = max(3, round(repeats * args.repeat_scale))
-            before = forget_indexes if name in COLD_INDEX else (lambda: None)
-            for _warm in range(2):
-                before()
-                response = client.get(url)
-                consume(response)
-                assert response.status_code == 200, (url, response.status_code)
-            before()
-            with CaptureQueriesContext(connection) as queries:
-                consume(client.get(url))
-            query_count = len(queries)  # read now: the next request empties the connection's query log
-            timings = []
-            for _run in range(repeats):
-                before()
-                started = time.perf_counter()
-                consume(client.get(url))
-                timings.append((time.perf_counter() - started) * 1000)
-            measured[name] = {
-                "url": url,
-                "p50": statistics.median(timings),
-                "p95": percentile(timings, 95),
-                "queries": query_count,
-                "repeats": repeats,
-            }
-            log(f"{name}: p50 {measured[name]['p50']:.1f} ms, {measured[name]['queries']} queries")
-        return measured
-
-    measured = run(Client(HTTP_HOST="localhost"), public)
+    public, _publisher = public_scenarios(args.samples, forum.get_url(), skipped)
+    measured = run_round_robin(Client(HTTP_HOST="localhost"), public, log)
     if not args.no_admin:
-        user, _created = get_user_model().objects.get_or_create(
-            username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
-        )
-        admin = Client(HTTP_HOST="localhost")
-        admin.force_login(user)
-        scenarios = {
-            "admin explorer": (
-                reverse("wagtailadmin_explore", args=[directory.pk]),
-                ADMIN_SCENARIOS["admin explorer"][1],
-            ),
-            "moderation queue": (
-                reverse("nominations:index") + "?status=pending",
-                ADMIN_SCENARIOS["moderation queue"][1],
-            ),
-        }
-        measured.update(run(admin, scenarios))
+        few = max(3, args.samples // 10)
+        admin = [
+            Scenario("admin explorer", reverse("wagtailadmin_explore", args=[directory.pk]), few),
+            Scenario("moderation queue", reverse("nominations:index") + "?status=pending", few),
+        ]
+        measured.update(run_round_robin(admin_client(), admin, log))
     return measured
 
 
@@ -318,23 +284,8 @@ def facet_index_bytes():
     index = build(PublicScope(), "en", current_content_version())
     held, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"held": held, "peak": peak, "size": index.size}
-
-
-def consume(response):
-    """Read a streamed response to the end, so its time counts."""
-    if getattr(response, "streaming", False):
-        for _chunk in response.streaming_content:
-            pass
-    return response
-
-
-def percentile(values, percent):
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * percent / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+    shared = len(pickle.dumps(index.to_payload(), pickle.HIGHEST_PROTOCOL))
+    return {"held": held, "peak": peak, "size": index.size, "shared": shared}
 
 
 if __name__ == "__main__":
