@@ -83,9 +83,12 @@ messages: install-dev
 bench: install-dev
 	$(PY) bench/run.py $(if $(SIZES),--sizes $(SIZES)) $(if $(DB),--db $(DB)) $(BENCH_ARGS)
 
-# Requests/s and p99 through gunicorn (2 workers) with the page cache on and off; needs wrk (apt-get install -y wrk).
+# make throughput [THROUGHPUT_ARGS="--forums 100000 --database-url …"]: requests/s and p50/p95/p99 through the
+# shipped gunicorn.conf.py and production settings (Redis), page cache on and off, a publish every 5 s;
+# see docs/benchmarks.md. Needs wrk (apt-get install -y wrk) and Redis on 127.0.0.1:6379.
 throughput: install-dev frontend
-	$(PY) bench/throughput.py
+	@command -v wrk >/dev/null || { echo "make throughput needs wrk: apt-get install -y wrk"; exit 2; }
+	$(PY) bench/throughput.py $(THROUGHPUT_ARGS)
 
 # 60 s of mixed public traffic from 50 clients against gunicorn on the loopback; fails on any error.
 loadtest: install-dev frontend

@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import Server, free_port, manage, server_environment  # noqa: E402  (bench/ is not a package)
+from serving import Server, free_port, manage, server_environment  # noqa: E402  (bench/ is not a package)
 
 PORTS = range(8501, 8510)
 REQUEST_TIMEOUT = 30

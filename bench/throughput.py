@@ -1,48 +1,62 @@
-"""Throughput of the real web server: requests/s and latency under load, page cache on and off.
+"""Throughput of the web server as shipped, with publishes during the run: requests/s and latency.
 
-    .venv/bin/python bench/throughput.py                        # 1,000 communities, cache on and off, 10 s a URL
-    .venv/bin/python bench/throughput.py --forums 10000 --duration 20 --cache on
-    .venv/bin/python bench/throughput.py --database-url postgres://postgres@127.0.0.1:5432/throughput
+    .venv/bin/python bench/throughput.py                    # 1,000 communities, page cache on then off
+    .venv/bin/python bench/throughput.py --forums 100000 --duration 60 --cache off
+    .venv/bin/python bench/throughput.py --forums 100000 --database-url postgres://postgres@127.0.0.1:5432/tp_100000
 
-It needs wrk (Debian: ``apt-get install -y wrk``). For each cache setting it starts gunicorn
-with the project's gunicorn.conf.py (2 workers) and production settings (DEBUG off, whitenoise,
-Redis at 127.0.0.1:6379 database 4 when Redis is running, local memory otherwise) on a free
-loopback port, warms each URL up, then drives it with wrk for ``--duration`` seconds and prints
-requests/s, p50, p99 and errors for a forum page, the listing and /healthz (a trivial Django
-view: one ``SELECT 1``), the ratio of each page to /healthz, and each worker's resident memory
-after the run. Traffic goes to 127.0.0.1 only, and every run stops by itself.
+It needs wrk (Debian: ``apt-get install -y wrk``) and Redis on 127.0.0.1:6379. For each page
+cache setting it starts gunicorn with the shipped gunicorn.conf.py (2 workers of 4 threads, each
+replaced after about 1,000 requests) and production settings, changing only what a deployment
+sets: the page cache and the shared facet indexes in Redis database 4, the rate-limit counters in
+database 6 (both flushed before each pass), and requests arrive as from the TLS proxy
+(``X-Forwarded-Proto: https``). The page cache is on as shipped with Redis; the uncached pass
+turns it off (``PAGE_CACHE_ENABLED=false``), so every request renders its page.
 
-The data: a SQLite file in bench/results/data/ (kept and reused while it holds ``--forums``
-generated communities) or the empty PostgreSQL database given, filled by
-``manage.py generate_bench_data``. Workers are not recycled during a run
-(GUNICORN_MAX_REQUESTS=0) so every URL is measured on warm workers.
+While the URLs are measured, bench/publisher.py publishes a revision of a community every
+``--publish-every`` seconds through Wagtail's normal path (facet indexes built and shared, page
+cache forgotten). The forum page, the listing and /healthz (a trivial view: one ``SELECT 1``)
+are driven in turn, ``--rounds`` slices of ``--duration`` ÷ rounds seconds each, so drift in the
+machine's load affects them alike. It prints requests/s, p50/p95/p99 as wrk computes them and
+p95/p99 of the answers themselves (bench/wrk_runs.py says how), the requests timed, errors, the
+ratio to /healthz, the publishes made, workers started, the load average, each worker's resident
+memory after warm-up and at the end and the highest any worker reached, and whether the targets
+are met: uncached listing p99 ≤ 250 ms, cached pages ≥ 0.8 × the /healthz rate. Traffic goes to
+127.0.0.1 only; every run stops by itself.
+
+gunicorn's and the publisher's logs go to bench/results/throughput/<time>/. The data: a SQLite
+file in bench/results/data/ (kept and reused while it holds ``--forums`` generated communities)
+or the PostgreSQL database given (empty, or holding ``--forums`` communities from an earlier
+run), filled by ``manage.py generate_bench_data``.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import redis
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serving import GUNICORN, PYTHON, ROOT, Server, free_port, manage, shipped_environment  # noqa: E402
+from wrk_runs import Sample, run_wrk  # noqa: E402
+
 DATA_DIR = ROOT / "bench" / "results" / "data"
 PORTS = range(8301, 8310)
-REDIS_URL = "redis://127.0.0.1:6379/4"  # a database of its own: flushed before each run
-TRIVIAL = "trivial view (/healthz)"
-TARGET_RATIO = 0.5
+CACHE_REDIS = "redis://127.0.0.1:6379/4"  # databases of their own: flushed before each pass
+LIMITS_REDIS = "redis://127.0.0.1:6379/6"  # production: a second Redis with noeviction (docs/deployment.md)
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+TRIVIAL = "/healthz"
+UNCACHED_LISTING_P99_MS = 250
+CACHED_RATIO = 0.8
 
 
 def emit(line=""):
@@ -66,65 +80,13 @@ def preflight():
         problems.append(f"{GUNICORN} is missing: run `make install` first.")
     if not (ROOT / "frontend" / "build").is_dir():
         problems.append("frontend/build is missing: run `make frontend` first.")
+    try:
+        redis.Redis.from_url(CACHE_REDIS, socket_timeout=1).ping()
+    except redis.RedisError:
+        problems.append("Redis is not running on 127.0.0.1:6379 (production caches in Redis): start it first.")
     for problem in problems:
         log(f"throughput: {problem}")
     return not problems
-
-
-def redis_is_running():
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
-
-def empty_redis():
-    redis.Redis.from_url(REDIS_URL).flushdb()
-
-
-def free_port(ports=PORTS, tool="throughput"):
-    """The first loopback port in ``ports`` nothing listens on (each script has its own range)."""
-    for port in ports:
-        with socket.socket() as candidate:
-            try:
-                candidate.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit(f"{tool}: no free port in {ports.start}-{ports.stop - 1}")
-
-
-def server_environment(database_url, static_root, page_cache, use_redis):
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url,
-        "STATIC_ROOT": str(static_root),
-        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback; production sits behind TLS
-        "PAGE_CACHE_ENABLED": "1" if page_cache else "0",
-        "LOG_LEVEL": "WARNING",
-        "GUNICORN_LOG_LEVEL": "warning",
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_MAX_REQUESTS": "0",
-    }
-    environment.pop("REDIS_URL", None)
-    if use_redis:
-        environment["REDIS_URL"] = REDIS_URL
-        environment["CACHE_KEY_PREFIX"] = "throughput"
-    return environment
-
-
-def manage(environment, *arguments, capture=False):
-    return subprocess.run(
-        [str(PYTHON), "manage.py", *arguments],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-        text=True,
-        stdout=subprocess.PIPE if capture else None,
-    ).stdout
 
 
 def count_forums(environment):
@@ -156,59 +118,56 @@ def prepare_data(args, environment):
     manage(environment, "generate_bench_data", "--forums", str(args.forums))
 
 
-# --- The server -------------------------------------------------------------------------------
+# --- What runs beside the load ------------------------------------------------------------------
 
 
-class Server:
-    """gunicorn with the project's configuration on a loopback port, stopped on exit."""
+class Publisher:
+    """bench/publisher.py in its own process, with the server's environment, until the pass ends."""
 
-    def __init__(self, environment, port, log_path):
-        self.url = f"http://127.0.0.1:{port}"
-        self.log_file = open(log_path, "w")  # closed in __exit__
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "wsgi:application"],
-            cwd=ROOT,
-            env=environment,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-        )
+    def __init__(self, environment, every, log_dir):
+        self.environment, self.every = environment, every
+        self.out_path, self.err_path = log_dir / "publisher.jsonl", log_dir / "publisher.log"
 
     def __enter__(self):
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"throughput: gunicorn stopped; see {self.log_file.name}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.5)
-        raise SystemExit(f"throughput: gunicorn did not answer within 60 s; see {self.log_file.name}")
+        self.out, self.err = open(self.out_path, "w"), open(self.err_path, "w")  # closed in __exit__
+        self.process = subprocess.Popen(
+            [str(PYTHON), str(ROOT / "bench" / "publisher.py"), "--every", str(self.every)],
+            cwd=ROOT,
+            env=self.environment,
+            stdout=self.out,
+            stderr=self.err,
+        )
+        return self
 
     def __exit__(self, *exc_info):
-        self.process.send_signal(signal.SIGTERM)
+        self.process.terminate()  # it finishes the publish under way
         try:
-            self.process.wait(timeout=40)
+            self.process.wait(timeout=120)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.log_file.close()
+        self.out.close()
+        self.err.close()
 
-    def worker_memory(self):
-        """Resident memory (VmRSS, MiB) of each worker, read from /proc."""
-        pid = self.process.pid
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        memory = {}
-        for child in children:
-            for line in Path(f"/proc/{child}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    memory[int(child)] = int(line.split()[1]) / 1024
-        return memory
+    def records(self):
+        return [json.loads(line) for line in self.out_path.read_text().splitlines() if line.strip()]
 
-    def get(self, path):
-        with urllib.request.urlopen(self.url + path, timeout=30) as response:
-            return response.read().decode(), dict(response.headers)
+
+class Watcher(threading.Thread):
+    """Each second: the highest resident memory each worker has reached, and the load average."""
+
+    def __init__(self, server):
+        super().__init__(daemon=True)
+        self.server, self.stop, self.highest, self.loads = server, threading.Event(), {}, []
+
+    def run(self):
+        while not self.stop.wait(1.0):
+            for pid, mib in self.server.worker_memory().items():
+                self.highest[pid] = max(mib, self.highest.get(pid, 0))
+            self.loads.append(os.getloadavg()[0])
+
+
+# --- One pass -------------------------------------------------------------------------------------
 
 
 def first_forum_path(server):
@@ -219,58 +178,147 @@ def first_forum_path(server):
     return match.group(1)
 
 
-# --- wrk ----------------------------------------------------------------------------------------
+def drive(server, urls, args, loads):
+    """Warm each URL, then measure them in turn, round after round; a Sample per URL."""
+    headers = [f"{name}: {value}" for name, value in PROXY_HEADERS.items()]
+    for name, path in urls.items():
+        body, response_headers = server.get(path)
+        log(f"# {name}: {path} ({len(body):,} bytes, X-Page-Cache: {response_headers.get('X-Page-Cache', '-')})")
+        if args.warmup:
+            run_wrk(server.url + path, args.warmup, args.connections, args.threads, headers)
+    samples = {name: Sample() for name in urls}
+    slice_seconds = max(1, round(args.duration / args.rounds))
+    for round_number in range(1, args.rounds + 1):
+        for name, path in urls.items():
+            run_wrk(server.url + path, slice_seconds, args.connections, args.threads, headers, samples[name])
+            loads.append(os.getloadavg()[0])
+        log(f"# round {round_number}/{args.rounds} done")
+    return samples
 
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
-
-def milliseconds(text):
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(number) * UNITS[unit]
-
-
-def run_wrk(url, duration, connections, threads):
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", url]
-    output = subprocess.run(command, check=True, text=True, stdout=subprocess.PIPE, timeout=duration + 60).stdout
-    latency = dict(re.findall(r"^\s*(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
-    if "99" not in latency:
-        log(output)
-        raise SystemExit("throughput: wrk printed no latency distribution (every request timed out?)")
-    errors = sum(int(value) for value in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    if socket_errors:
-        errors += sum(int(value) for value in socket_errors.groups())
+def run_pass(setting, args, static_root, log_dir):
+    for url in (CACHE_REDIS, LIMITS_REDIS):
+        redis.Redis.from_url(url).flushdb()
+    environment = shipped_environment(args.database_url, static_root, CACHE_REDIS, LIMITS_REDIS)
+    if setting == "off":
+        environment["PAGE_CACHE_ENABLED"] = "false"
+    pass_dir = log_dir / f"cache-{setting}"
+    pass_dir.mkdir(parents=True)
+    with Server(environment, free_port(PORTS), pass_dir / "gunicorn.log", headers=PROXY_HEADERS) as server:
+        urls = {"forum page": first_forum_path(server), "listing": "/directory/", "trivial view": TRIVIAL}
+        for path in urls.values():
+            server.get(path)
+        warm_memory = server.worker_memory()
+        watcher = Watcher(server)
+        watcher.start()
+        publisher = Publisher(environment, args.publish_every, pass_dir) if args.publish_every else None
+        loads = []
+        try:
+            with publisher or contextlib.nullcontext():
+                samples = drive(server, urls, args, loads)
+        finally:
+            watcher.stop.set()
+            watcher.join()
+        end_memory, master_memory, counts = server.worker_memory(), server.master_memory(), server.log_counts()
+    if counts["tracebacks"]:
+        log(f"# gunicorn's log holds {counts['tracebacks']} tracebacks: see {pass_dir / 'gunicorn.log'}")
     return {
-        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": milliseconds(latency["50"]),
-        "p99_ms": milliseconds(latency["99"]),
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-        "errors": errors,
+        "urls": urls,
+        "results": {name: sample.as_dict() for name, sample in samples.items()},
+        "publishes": publisher.records() if publisher else [],
+        "gunicorn": counts,
+        "load_average_1min": {"during": loads + watcher.loads, "end": list(os.getloadavg())},
+        "rss_mib": {
+            "after_warm_up": list(warm_memory.values()),
+            "at_end": list(end_memory.values()),
+            "highest_worker": max(watcher.highest.values(), default=None),
+            "master": master_memory,
+        },
     }
 
 
-def measure(server, urls, args):
-    results = {}
-    for name, path in urls.items():
-        body, headers = server.get(path)  # a first render (and, with the cache on, the cached copy)
-        log(f"# {name}: {path} ({len(body):,} bytes, X-Page-Cache: {headers.get('X-Page-Cache', '-')})")
-        run_wrk(server.url + path, args.warmup, args.connections, args.threads)
-        results[name] = {"path": path, **run_wrk(server.url + path, args.duration, args.connections, args.threads)}
-    return results
+# --- Report ---------------------------------------------------------------------------------------
 
 
-def print_table(label, results, memory):
-    trivial = results[TRIVIAL]["requests_per_second"]
+def mib(values):
+    return ", ".join(f"{value:.0f}" for value in values) + " MiB"
+
+
+def print_pass(label, run, args):
+    results = run["results"]
+    trivial = results["trivial view"]["requests_per_second"]
     emit(f"\n### {label}\n")
-    emit("| URL | requests/s | p50 ms | p99 ms | requests | errors | ÷ trivial view |")
-    emit("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    emit(
+        "| URL | requests/s | p50 ms | p95 ms | p99 ms | raw p95 / p99 ms | max ms | requests | errors | ÷ `/healthz` |"
+    )
+    emit("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, row in results.items():
         ratio = row["requests_per_second"] / trivial if trivial else 0
+        errors = sum(row["errors"].values())
         emit(
-            f"| {name}: `{row['path']}` | {row['requests_per_second']:.0f} | {row['p50_ms']:.1f} | "
-            f"{row['p99_ms']:.1f} | {row['requests']:,} | {row['errors']} | {ratio:.2f} |"
+            f"| {name} `{run['urls'][name]}` | {row['requests_per_second']:,.0f} | {row['p50_ms']:.1f} | "
+            f"{row['p95_ms']:,.1f} | {row['p99_ms']:,.1f} | {row['raw_p95_ms']:,.1f} / {row['raw_p99_ms']:,.1f} | "
+            f"{row['max_ms']:,.0f} | {row['requests']:,} | {errors} | {ratio:.2f} |"
         )
-    emit("\nWorkers' resident memory after the run: " + ", ".join(f"{mib:.0f} MiB" for mib in memory.values()))
+    emit(
+        "\np50/p95/p99: wrk's, corrected for coordinated omission; raw: of the answers themselves "
+        "(bench/wrk_runs.py). Requests: answers timed."
+    )
+    publishes = run["publishes"]
+    took = [record["seconds"] for record in publishes if "error" not in record]
+    failed = len(publishes) - len(took)
+    emit("")
+    if publishes:
+        emit(
+            f"- Publishes during the pass: {len(publishes)}, one every {args.publish_every:g} s; each took "
+            f"{statistics.median(took) if took else 0:.2f} s median, {max(took, default=0):.2f} s max "
+            f"(the facet index builds included){f'; {failed} FAILED (see publisher.jsonl)' if failed else ''}"
+        )
+    elif args.publish_every:
+        emit("- NO publish was made: see publisher.log in the pass's log folder.")
+    else:
+        emit("- No publishes during the pass (--publish-every 0).")
+    counts = run["gunicorn"]
+    emit(
+        f"- gunicorn: {counts['workers_booted']} workers started (2 at start, so "
+        f"{max(counts['workers_booted'] - 2, 0)} restarts), {counts['worker_timeouts']} worker time-outs, "
+        f"{counts['tracebacks']} tracebacks in its log"
+    )
+    loads = run["load_average_1min"]
+    emit(
+        f"- Load average (1 min) during the pass: {min(loads['during']):.2f} to {max(loads['during']):.2f}; "
+        f"at the end {' / '.join(f'{value:.2f}' for value in loads['end'])} (1, 5, 15 min)"
+    )
+    rss = run["rss_mib"]
+    emit(
+        f"- Workers' resident memory (VmRSS): after warm-up {mib(rss['after_warm_up'])}; at the end "
+        f"{mib(rss['at_end'])}; highest any worker reached {rss['highest_worker'] or 0:.0f} MiB; "
+        f"master {rss['master'] or 0:.0f} MiB"
+    )
+
+
+def check_targets(report):
+    """Whether the figures measured meet the targets (printed; the run's exit status does not depend on them)."""
+    verdicts = []
+    if "off" in report["runs"]:
+        listing = report["runs"]["off"]["results"]["listing"]
+        met = listing["p99_ms"] <= UNCACHED_LISTING_P99_MS
+        verdicts.append(
+            (
+                f"uncached listing p99 {listing['p99_ms']:,.0f} ms ≤ {UNCACHED_LISTING_P99_MS} ms "
+                f"(wrk's; raw {listing['raw_p99_ms']:,.0f} ms; {listing['requests']:,} requests)",
+                met,
+            )
+        )
+    if "on" in report["runs"]:
+        results = report["runs"]["on"]["results"]
+        trivial = results["trivial view"]["requests_per_second"]
+        for name in ("forum page", "listing"):
+            ratio = results[name]["requests_per_second"] / trivial if trivial else 0
+            verdicts.append((f"cached {name} {ratio:.2f} × the /healthz rate ≥ {CACHED_RATIO}", ratio >= CACHED_RATIO))
+    emit("\n### Targets\n")
+    for text, met in verdicts:
+        emit(f"- {text}: {'met' if met else 'NOT MET'}")
 
 
 def main(argv=None):
@@ -278,37 +326,34 @@ def main(argv=None):
     parser.add_argument("--forums", type=int, default=1000, help="Communities in the database (default 1000).")
     parser.add_argument("--database-url", help="Default: a SQLite file in bench/results/data/.")
     parser.add_argument("--cache", choices=["on", "off", "both"], default="both", help="Page cache setting(s).")
-    parser.add_argument("--duration", type=int, default=10, help="Seconds of load for each URL (default 10).")
-    parser.add_argument("--warmup", type=int, default=2, help="Seconds of load before each measurement.")
+    parser.add_argument("--duration", type=int, default=30, help="Seconds of load for each URL (default 30).")
+    parser.add_argument("--rounds", type=int, default=6, help="Slices each URL's seconds are split in (default 6).")
+    parser.add_argument("--warmup", type=int, default=2, help="Seconds of load on each URL before measuring.")
+    parser.add_argument("--publish-every", type=float, default=5.0, help="Seconds between publishes (0: none).")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8).")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1; the machine is small).")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     args = parser.parse_args(argv)
     if not preflight():
         return 2
+    args.rounds = max(1, min(args.rounds, args.duration))
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     args.database_url = args.database_url or f"sqlite:///{DATA_DIR}/throughput-{args.forums}.sqlite3"
-    use_redis = redis_is_running()
-    if not use_redis:
-        log("# Redis is not running on 127.0.0.1:6379: the page cache is each worker's local memory")
+    log_dir = ROOT / "bench" / "results" / "throughput" / time.strftime("%Y%m%d-%H%M%S")
+    log(f"# gunicorn's and the publisher's logs: {log_dir}")
 
-    report = {"forums": args.forums, "database_url": args.database_url, "redis": use_redis, "runs": {}}
+    database = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
+    report = {"forums": args.forums, "database": database, "arguments": vars(args) | {"json": None}, "runs": {}}
     with tempfile.TemporaryDirectory(prefix="throughput-") as scratch:
-        setup_environment = server_environment(args.database_url, Path(scratch) / "static", True, use_redis)
+        static_root = Path(scratch) / "static"
+        setup_environment = shipped_environment(args.database_url, static_root)
         prepare_data(args, setup_environment)
         manage(setup_environment, "collectstatic", "--noinput", "-v0")
         for setting in ["on", "off"] if args.cache == "both" else [args.cache]:
-            if use_redis:
-                empty_redis()
-            environment = server_environment(args.database_url, Path(scratch) / "static", setting == "on", use_redis)
-            port = free_port()
-            with Server(environment, port, Path(scratch) / f"gunicorn-{setting}.log") as server:
-                urls = {"forum page": first_forum_path(server), "listing": "/directory/", TRIVIAL: "/healthz"}
-                results = measure(server, urls, args)
-                memory = server.worker_memory()
-            label = f"Page cache {setting}: {args.forums:,} communities, {args.database_url.split(':')[0]}"
-            print_table(label, results, memory)
-            report["runs"][setting] = {"results": results, "worker_rss_mib": list(memory.values())}
+            run = run_pass(setting, args, static_root, log_dir)
+            report["runs"][setting] = run
+            print_pass(f"Page cache {setting}: {args.forums:,} communities, {database}", run, args)
+    check_targets(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
     return 0
