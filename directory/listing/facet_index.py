@@ -75,7 +75,7 @@ def _shared_or_built(public, language, version, held=None):
     if held is not None:
         return held  # the previous version, until the new one is shared (not kept as current)
     deadline = time.monotonic() + WAIT_FOR_BUILD
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not _unavailable(store):
         time.sleep(0.02)
         shared = _read(store, key)
         if shared is not None:
@@ -101,9 +101,15 @@ def _read(store, key):
     return FacetIndex.from_payload(payload) if payload else None
 
 
+def _unavailable(store):
+    """True while the shared cache is out (core.resilient_cache then answers every write with False)."""
+    in_outage = getattr(store, "in_outage", None)
+    return bool(in_outage and in_outage())
+
+
 def _try_lock(store, key):
     try:
-        return store.add(f"{key}:building", 1, BUILD_LOCK_SECONDS)
+        return store.add(f"{key}:building", 1, BUILD_LOCK_SECONDS) or _unavailable(store)
     except Exception:
         return True  # no cache to coordinate through: build here
 

@@ -145,3 +145,16 @@ def test_while_another_process_builds_a_worker_answers_from_the_version_it_holds
     facet_index.shared_store().delete(f"{key}:building")
     monkeypatch.undo()
     assert len(facet_index.facet_index(public, public.language).ids) == 2
+
+
+@pytest.mark.django_db
+def test_with_the_shared_cache_down_each_worker_builds_its_own_without_waiting(directory_index, settings, monkeypatch):
+    """A Redis outage must not leave visitors waiting for a build nobody is making."""
+    from settings.base import redis_cache
+
+    settings.CACHES = {**settings.CACHES, "unreachable": redis_cache("redis://127.0.0.1:1/0")}
+    settings.FACET_INDEX_CACHE = "unreachable"
+    ForumPageFactory(parent=directory_index, title="Alpha")
+    monkeypatch.setattr(facet_index.time, "sleep", lambda seconds: pytest.fail("waited for another process"))
+    public = PublicScope()
+    assert len(facet_index.facet_index(public, public.language).ids) == 1
