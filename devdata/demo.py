@@ -2,8 +2,9 @@
 
 The seed is the Power of Information Taskforce's 2009 draft report on public servants taking part
 in online peer-support forums. The content is data in ``devdata/data/`` (JSON; dates as ISO
-strings, choices as their stored values): ``forums.json``, ``departments.json`` and
-``welsh.json`` (Welsh text of some entries' fields, by slug). Entries marked illustrative are
+strings, choices as their stored values): ``forums.json``, ``departments.json``,
+``welsh.json`` (Welsh text of some entries' fields, by slug) and ``synonyms.json`` (a starting
+list of search synonym groups per language, which editors then keep). Entries marked illustrative are
 invented to show a feature; their addresses use the reserved ``.example`` domain.
 
 Each page is created or updated by slug and published through a revision, so it has a history;
@@ -19,7 +20,8 @@ from django.db import models, transaction
 from django.utils import translation
 from wagtail.models import Page
 
-from directory.models import Audience, CommunityType, DepartmentPage, Engagement, ForumPage, Region
+from directory.caching import public_content_changed
+from directory.models import Audience, CommunityType, DepartmentPage, Engagement, ForumPage, Region, SearchSynonyms
 from directory.site_tree import SECTIONS
 from directory.translation import WELSH, ensure_welsh_tree, publish_translation
 from home.site_setup import HOME_INTRO, HOME_TITLE
@@ -37,6 +39,7 @@ FORUM_DEFAULTS = _forum_data["defaults"]  # page fields every community has unle
 FORUMS = _forum_data["forums"]  # page fields, plus "community_type" (slug), "audiences", "regions", "topics"
 DEPARTMENTS = read_data("departments.json")  # page fields, "topics", "engagement_plan" (stream data), "engagements"
 WELSH_ENTRIES = read_data("welsh.json")  # forum slug → field name → Welsh text
+SYNONYMS = read_data("synonyms.json")  # language → groups, each "word, phrase, …"
 
 FORUM_RELATIONS = ("community_type", "audiences", "regions", "topics")
 DEPARTMENT_RELATIONS = ("topics", "engagement_plan", "engagements")
@@ -97,6 +100,26 @@ def load_demo_content(sections):
         _page, outcome = upsert_department(sections["departments"], entry, forums_by_slug)
         result.departments.add(outcome)
     return result
+
+
+@transaction.atomic
+def load_search_synonyms():
+    """Add the starting synonym groups a language does not have yet; returns how many were added.
+
+    A group is left alone once it is there, so editors' changes to it are kept; one an editor
+    deleted comes back on the next load.
+    """
+    have = {(row.language, row.terms) for row in SearchSynonyms.objects.all()}
+    new = [
+        SearchSynonyms(language=language, terms=terms)
+        for language, groups in SYNONYMS.items()
+        for terms in groups
+        if (language, terms) not in have
+    ]
+    SearchSynonyms.objects.bulk_create(new)
+    if new:
+        public_content_changed()  # bulk_create sends no signals: searches must see the groups
+    return len(new)
 
 
 def upsert_forum(index, entry):

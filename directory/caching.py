@@ -2,7 +2,7 @@
 
 Every cached public page is stamped with the generation that was current when it was rendered
 (see core.page_cache). Publishing, unpublishing, moving or deleting a page, changing a page's
-privacy, a vocabulary snippet, a topic a public page shows (not one only a nomination uses), an
+privacy, a vocabulary snippet, a search synonym group, a topic a public page shows (not one only a nomination uses), an
 engagement, the site settings or a site moves the generation on, so every cached page goes stale
 at once: a change shows on its own page, in the listing, on the home page and in search at the
 next request. One counter for the whole site is deliberately blunt: working out which listings
@@ -98,11 +98,21 @@ def watched_models():
     from wagtail.contrib.settings.registry import registry as settings_registry
     from wagtail.models import Locale, PageViewRestriction, Site
 
-    from directory.models import Audience, CommunityType, Engagement, Region
+    from directory.models import Audience, CommunityType, Engagement, Region, SearchSynonyms
 
     # Topics (taggit tags) are watched apart: see _on_topic_saved.
     return frozenset(
-        {Audience, Region, CommunityType, Engagement, PageViewRestriction, Site, Locale, *settings_registry}
+        {
+            Audience,
+            Region,
+            CommunityType,
+            Engagement,
+            SearchSynonyms,
+            PageViewRestriction,
+            Site,
+            Locale,
+            *settings_registry,
+        }
     )
 
 

@@ -13,6 +13,7 @@ from directory.admin import (  # noqa: F401
     moderation,
     redactions,
     reports,
+    synonyms,
     translating,
     translation_buttons,
 )

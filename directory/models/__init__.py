@@ -16,6 +16,7 @@ from .forums import ForumIndexPage, ForumPage, ForumPageTag, normalise_website
 from .moderation import EditSuggestion, Nomination, OutboundEmail, ProblemReport, SpentFormToken
 from .pages import NominationPage, ProgressPage
 from .redactions import RevisionRedaction
+from .search import SearchSynonyms
 from .taxonomy import Audience, CommunityType, Region
 from .upkeep import LinkCheck, PublicContentChange, ReviewReminder
 from .workflow import DecisionAlreadyTaken, DirectoryModerationTask, RequestChangesForm
@@ -53,6 +54,7 @@ __all__ = [
     "RequestChangesForm",
     "ReviewReminder",
     "RevisionRedaction",
+    "SearchSynonyms",
     "SpentFormToken",
     "normalise_website",
 ]

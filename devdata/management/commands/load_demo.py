@@ -4,7 +4,7 @@ English). Idempotent: running it again changes nothing."""
 
 from django.core.management.base import BaseCommand
 
-from devdata.demo import load_demo_content, load_welsh_demo_content
+from devdata.demo import load_demo_content, load_search_synonyms, load_welsh_demo_content
 from directory.site_tree import ensure_directory_tree
 from home.site_setup import ensure_home_page
 
@@ -19,5 +19,6 @@ class Command(BaseCommand):
         result = load_demo_content(sections)
         self.stdout.write(f"Communities: {result.forums}.")
         self.stdout.write(f"Departments: {result.departments}.")
+        self.stdout.write(f"Search synonyms: {load_search_synonyms()} groups added.")
         translated = load_welsh_demo_content(home, sections)
         self.stdout.write(f"Welsh site ready: {translated} pages newly translated, the rest shown in English.")
