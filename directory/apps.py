@@ -25,6 +25,10 @@ class DirectoryConfig(AppConfig):
         connect_cache_invalidation()
         public_content_committed.connect(prebuild_indexes, dispatch_uid="facet_index.prebuild")
 
+        from directory.listing.search_index import connect_search_reindexing
+
+        connect_search_reindexing()
+
         from directory.admin.panels import use_forum_edit_handler
 
         use_forum_edit_handler()

@@ -176,12 +176,18 @@ def url_overrides():
 TEMPLATE_OVERRIDES = ["wagtail_localize/admin/edit_translation.html"]
 
 
-# 7. Read, not patched: ``directory/listing/text_search.py`` asks modelsearch's own query compilers for
-#    the query they would run (``build_tsquery``, ``get_config``, ``sql_weights``;
-#    ``normalize``, ``MatchExpression``, ``BM25``, ``_build_rank_expression``) and runs it over
-#    its index tables (``IndexEntry``, ``SQLiteFTSIndexEntry``) as one query for all ranked ids;
-#    ``devdata/bench_index.py`` writes those rows with modelsearch's ``ObjectIndexer``. Written for
-#    modelsearch 1.3.2. No upstream issue found.
+# 7. Read, not patched: ``directory/listing/text_search.py`` runs its own ranked query over
+#    modelsearch's index tables: ``IndexEntry`` (``title``, ``body``, ``title_norm``,
+#    ``content_type``, ``object_id``), on PostgreSQL with the backend's ``config`` (``SEARCH_CONFIG``)
+#    and the field weights of ``postgres.weights.get_sql_weights()``; on SQLite the FTS5 table of
+#    ``SQLiteFTSIndexEntry``, whose columns (autocomplete, body, title) ``bm25()``'s weights follow
+#    and which directory migration 0013 makes again with the porter tokenizer (Wagtail's triggers
+#    name the table, so they carry on). ``ForumPage.save`` indexes a community again with
+#    ``modelsearch.index.insert_or_update_object`` once its relations are saved: Wagtail indexes a
+#    page on the row's save, before modelcluster saves its topics, audiences and regions, so a
+#    Welsh alias was indexed without them. ``devdata/bench_index.py`` writes index
+#    rows with modelsearch's ``ObjectIndexer``. Written for modelsearch 1.3.2 and Wagtail 8.0.1.
+#    No upstream issue found.
 
 
 def install():

@@ -261,10 +261,19 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # Wagtail.
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Peer Support Directory")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "wagtail.search.backends.database")
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": os.environ.get("SEARCH_BACKEND", "wagtail.search.backends.database"),
+        "BACKEND": SEARCH_BACKEND,
         **({"URLS": env_list("SEARCH_URLS")} if os.environ.get("SEARCH_URLS") else {}),
+        # PostgreSQL's text search configuration: English stems ("chickens" finds "chicken"), and
+        # Welsh words, stemmed the same way in pages and queries, still find each other. SQLite
+        # stems with its FTS table's porter tokenizer (directory migration 0013). docs/search.md.
+        **(
+            {"SEARCH_CONFIG": os.environ.get("SEARCH_CONFIG", "english")}
+            if SEARCH_BACKEND.endswith("backends.database")
+            else {}
+        ),
     }
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]

@@ -1,22 +1,98 @@
 """One interface to the listed communities of a language: counts, a page of ids, text matches.
 
-Counts and pages come from the language's in-process facet index (``facet_index``); text matches
-from the search backend (``text_search``), kept with the index until public content changes.
-``forums_matching_text`` is the text match as a queryset, for the exports and Open Referral,
-which filter and order in SQL.
+Counts and pages come from the language's facet index (``facet_index``); text matches from the
+search backend (``text_search``), planned with the language's synonyms and, for words that match
+nothing, their closest known spelling (``query``, ``spelling``). What a search found is kept with
+the index it was made for, until public content (synonyms included) changes and a new index
+takes its place. ``forums_matching_text`` is the same match as a queryset, for the exports and
+Open Referral, which filter and order in SQL.
 """
 
-from wagtail.search.backends import get_search_backend
+import weakref
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models.expressions import RawSQL
 
 from directory.listing.facet_index import facet_index
-from directory.listing.text_search import ranked_ids
+from directory.listing.query import SearchPlan, Thesaurus, plan_search
+from directory.listing.spelling import (
+    closest_by_rapidfuzz,
+    closest_by_trigrams,
+    has_trigrams,
+    known_words,
+    worth_correcting,
+)
+from directory.listing.text_search import matching_sql, ranked_matches
 from directory.models import ForumPage, ForumStatus
 from directory.models.public import PublicScope
 
+SEARCHES_KEPT = 64  # per index: popular searches are answered without the database until content changes
 
-def search_communities(terms):
-    """Ids of every community whose indexed text matches ``terms``, most relevant first."""
-    return ranked_ids(ForumPage.objects.all(), terms)
+
+@dataclass(frozen=True)
+class TextMatch:
+    """What a search found: ids most relevant first, the listed ones as a bitmap, and how it was run.
+
+    ``plan`` is the search as run (synonyms, corrections); ``suggestion`` the visitor's words with
+    the corrected ones ("Did you mean …?"), or ''.
+    """
+
+    ids: list
+    mask: object
+    plan: SearchPlan
+
+    @property
+    def suggestion(self):
+        return self.plan.suggestion
+
+
+class Lexicon:
+    """A language's words for searching, read once per index: the synonym groups and the known words."""
+
+    def __init__(self, public, index):
+        self.public, self.index = public, index
+        self.searches = {}  # terms -> TextMatch, oldest first
+
+    @cached_property
+    def thesaurus(self):
+        return Thesaurus.for_language(self.public.language)
+
+    def labels(self):
+        """The words of the topics' and the facets' labels offered in this language."""
+        welsh = self.public.language == "cy"
+        return known_words(
+            (term.label_cy or term.label) if welsh else term.label
+            for terms in self.index.terms.values()
+            for term in terms.values()
+        )
+
+    @cached_property
+    def vocabulary(self):
+        """Every known word (titles of listed communities, labels), for rapidfuzz."""
+        titles = self.public.forums().values_list("title", flat=True)
+        return sorted(set(known_words(titles)) | set(self.labels()))
+
+    @cached_property
+    def trigrams(self):
+        return has_trigrams(self.public.forums().db)
+
+    def corrections(self, words):
+        """``{word: closest known word}`` for the words that have one."""
+        titles = self.public.forums().values("title")
+        if self.trigrams:
+            found = closest_by_trigrams(words, titles, self.labels(), titles.db)
+            if found is not None:
+                return found
+        return closest_by_rapidfuzz(words, self.vocabulary)
+
+
+_lexicons = weakref.WeakKeyDictionary()  # facet index -> its Lexicon: dropped with the index
+
+
+def search_communities(plan):
+    """``[(id, concepts matched as bits)]`` of every community whose indexed text matches ``plan``, best first."""
+    return ranked_matches(ForumPage, plan)
 
 
 class Engine:
@@ -34,9 +110,52 @@ class Engine:
         self.size = self.index.size
         self.terms = self.index.terms  # facet -> {slug: Term}: the values offered
 
+    @property
+    def lexicon(self):
+        lexicon = _lexicons.get(self.index)
+        if lexicon is None:
+            lexicon = _lexicons.setdefault(self.index, Lexicon(self.public, self.index))
+        return lexicon
+
+    def plan(self, terms):
+        """``terms`` as concepts with this language's synonyms (reads the synonyms once per index)."""
+        return plan_search(terms, self.lexicon.thesaurus)
+
     def text_matches(self, terms):
         """``(ids most relevant first, bitmap of the listed ones)`` for ``terms``."""
-        return self.index.matches(terms, search_communities)
+        match = self.text_match(terms)
+        return match.ids, match.mask
+
+    def text_match(self, terms):
+        """The ``TextMatch`` for ``terms``: kept with the index, so a repeated search costs no query."""
+        searches = self.lexicon.searches
+        match = searches.get(terms)
+        if match is None:
+            match = self._search(self.plan(terms))
+            while len(searches) >= SEARCHES_KEPT:
+                searches.pop(next(iter(searches)), None)
+            searches[terms] = match
+        return match
+
+    def _search(self, plan):
+        found = search_communities(plan)
+        matched = 0
+        for _forum_id, bits in found:
+            matched |= bits
+        # A word that matched nothing may be a typo: search for its closest known word too.
+        unmatched = {
+            position: concept.words[0]
+            for position, concept in enumerate(plan.concepts)
+            if not matched >> position & 1 and len(concept.words) == 1 and worth_correcting(concept.words[0])
+        }
+        if unmatched:
+            closest = self.lexicon.corrections(sorted(set(unmatched.values())))
+            corrections = {position: closest[word] for position, word in unmatched.items() if word in closest}
+            if corrections:
+                plan = plan.with_corrections(corrections)
+                found = search_communities(plan)
+        ids = [forum_id for forum_id, _bits in found]
+        return TextMatch(ids, self.index.mask_of_ids(ids), plan)
 
     def selection(self, facet, values):
         """The communities with any of ``values`` of ``facet``."""
@@ -90,19 +209,22 @@ def forums_in_order(ids):
     return [found[forum_id] for forum_id in ids if forum_id in found]
 
 
-def _search_runs_in_database():
-    """True for Wagtail's database backends, which can keep search matches as an SQL subquery."""
-    return type(get_search_backend()).__module__.startswith("modelsearch.backends.database")
+def forums_matching_text(forums, terms, locale=None):
+    """The communities among ``forums`` whose indexed text matches ``terms`` as the listing's search does.
 
-
-def forums_matching_text(forums, terms):
-    """The communities among ``forums`` whose indexed text matches ``terms``, as a queryset.
-
-    With the database backends the match stays a lazy subquery, so facet counts and the
-    result count can be taken over it in SQL; an external engine returns the matching ids.
+    The same plan (synonyms, corrections) as the listing in ``locale`` (the active language by
+    default). With the database backends the match is a subquery, so counts and orders are
+    taken over it in SQL; an external engine gives the matching ids.
     """
-    results = forums.search(terms, order_by_relevance=False)
-    if _search_runs_in_database():
-        # Every database backend's results build a plain queryset (``get_queryset``) before running it.
-        return forums.filter(pk__in=results.get_queryset().order_by().values("pk"))
-    return forums.filter(pk__in=[forum.pk for forum in results])
+    plan = Engine(locale).text_match(terms).plan
+    subquery = matching_sql(ForumPage, plan)
+    if subquery is None:
+        return forums.filter(pk__in=[forum_id for forum_id, _bits in search_communities(plan)])
+    return forums.filter(pk__in=RawSQL(*subquery))
+
+
+def ranked_within(forums, terms, locale=None):
+    """The ids of ``forums`` matching ``terms``, most relevant first (as the listing ranks them)."""
+    match = Engine(locale).text_match(terms)
+    allowed = set(forums.values_list("pk", flat=True))
+    return [forum_id for forum_id in match.ids if forum_id in allowed]

@@ -22,6 +22,7 @@ from directory.presentation import breadcrumbs_for, forum_structured_data
 
 PAGE_SIZE = 20
 POPULAR_TOPICS_SHOWN = 12
+TOPICS_SUGGESTED = 8  # topics offered to browse when a search finds nothing
 LATEST_FORUMS_SHOWN = 5
 SITE_SEARCH_GROUP_SIZE = 5
 
@@ -40,6 +41,18 @@ class DirectoryResults:
     facets: list
     sort: str
     selected_filters: list = field(default_factory=list)
+    suggestion: str = ""  # the search with misspelt words corrected ("Did you mean …?"), or ''
+    browse_topics: list = field(default_factory=list)  # when nothing matches: topics to browse instead
+
+    @property
+    def has_filter_options(self):
+        """False when no facet has a value to tick (then there is no "Filter" heading to show)."""
+        return any(facet.options for facet in self.facets)
+
+    @property
+    def suggestion_querystring(self):
+        """The query string of the corrected search, with the same filters and sort."""
+        return self.filters.querystring(q=self.suggestion)
 
     @property
     def querystring_without_page(self):
@@ -71,7 +84,8 @@ def search_directory(filters, locale=None):
     engine = Engine(locale)
     terms = filters.terms
     sort = filters.effective_sort
-    ranked, scope = engine.text_matches(terms) if terms else (None, engine.everything)
+    match = engine.text_match(terms) if terms else None
+    ranked, scope = (match.ids, match.mask) if match else (None, engine.everything)
     chosen = {name: engine.selection(name, getattr(filters, name)) for name in FACETS if getattr(filters, name)}
 
     def narrowed(skip=None):
@@ -98,6 +112,8 @@ def search_directory(filters, locale=None):
         facets=facets,
         sort=sort,
         selected_filters=selected_filters(filters, facets),
+        suggestion=match.suggestion if match else "",
+        browse_topics=[] if total else popular_topics(engine, TOPICS_SUGGESTED),
     )
 
 
@@ -114,20 +130,23 @@ class HomeHighlights:
     latest_forums: list
 
 
-def home_page_highlights(locale=None):
-    """Totals, the most used topics (with counts) and the newest listed communities."""
-    engine = Engine(locale)
+def popular_topics(engine, shown):
+    """The ``shown`` most used topics of the listed communities, each ``{slug, name, count}`` (no query)."""
     counts = engine.counts("topic", engine.everything)
     topics = engine.terms["topic"]
     used = (slug for slug, count in counts.items() if count)
     popular = sorted(used, key=lambda slug: (-counts[slug], topics[slug].label))
+    return [{"slug": slug, "name": topics[slug].label, "count": counts[slug]} for slug in popular[:shown]]
+
+
+def home_page_highlights(locale=None):
+    """Totals, the most used topics (with counts) and the newest listed communities."""
+    engine = Engine(locale)
     latest = engine.page(engine.everything, 0, LATEST_FORUMS_SHOWN, sort="newest")
     return HomeHighlights(
         forum_count=engine.size,
         department_count=engine.public.departments().count(),
-        popular_topics=[
-            {"slug": slug, "name": topics[slug].label, "count": counts[slug]} for slug in popular[:POPULAR_TOPICS_SHOWN]
-        ],
+        popular_topics=popular_topics(engine, POPULAR_TOPICS_SHOWN),
         latest_forums=latest,
     )
 
@@ -143,6 +162,8 @@ class SiteSearchResults:
     community_count: int
     departments: list
     department_count: int
+    suggestion: str = ""  # the search with misspelt words corrected ("Did you mean …?"), or ''
+    browse_topics: list = field(default_factory=list)  # when nothing matches: topics to browse instead
 
     @property
     def total(self):
@@ -155,14 +176,19 @@ def search_site(query, locale=None, per_group=SITE_SEARCH_GROUP_SIZE):
     if not terms:
         return SiteSearchResults([], 0, [], 0)
     engine = Engine(locale)
-    ranked, matches = engine.text_matches(terms)
+    match = engine.text_match(terms)
+    ranked, matches = match.ids, match.mask
     departments = engine.public.departments().search(terms)
-    return SiteSearchResults(
+    found = SiteSearchResults(
         communities=engine.page(matches, 0, per_group, sort="relevance", ranked=ranked),
         community_count=len(matches),
         departments=list(departments[:per_group]),
         department_count=departments.count(),
+        suggestion=match.suggestion,
     )
+    if not found.total:
+        found.browse_topics = popular_topics(engine, TOPICS_SUGGESTED)
+    return found
 
 
 # --- Community and department pages -----------------------------------------------------------

@@ -1,32 +1,34 @@
-"""Which communities match a text search, most relevant first, in one query at any size.
+"""Which pages match a search plan, ranked, in one query over the search backend's own index.
 
-The directory counts, filters and pages its results itself (``facet_index``), so of the search
-backend it needs only the ids that match, in its order. Wagtail's ``queryset.search()`` ranks
-every match with queries that grow slow with the directory (docs/benchmarks.md): on PostgreSQL it
-matches ``title || body``, which the full-text (GIN) indexes cannot answer; on SQLite it scores
-each match with a subquery of its own.
+A plan (``directory.listing.query``) is a list of concepts, each any of several words or phrases.
+A page matches when its indexed text holds any phrase of any concept; pages are ranked by how many
+concepts they match (all the visitor's words first), then by how well, then newest id first:
 
-``ranked_ids`` asks the same backend the same question (its own query compiler, index rows, rank
-expression and tie-break) as one query over its index table:
+- PostgreSQL: the GIN indexes find the rows holding any phrase; each concept is tested on the
+  row (``@@``) and ``ts_rank`` scores the row against them all, with the index's field weights
+  (topics and labels, then summary, then the rest) and the title counted twice as much;
+- SQLite: one FTS5 ``MATCH`` per concept (the table stems with the porter tokenizer, migration
+  0013); ``bm25()`` scores each with the title column counting most, then the short fields
+  (title, summary, topics, labels: the autocomplete column), then the body;
+- any other backend (Elasticsearch, OpenSearch): its own search of all the phrases, in its order.
 
-- PostgreSQL: the GIN indexes find the rows holding any of the words; with several words the
-  backend's own ``title || body @@ q`` keeps exactly the rows it would match, and ``ts_rank``
-  scores them as the backend does (title weighted by its norm, plus body);
-- SQLite: the FTS5 ``MATCH`` finds the rows and ``bm25()`` scores them in the same pass;
-- any other backend (Elasticsearch, OpenSearch, MySQL): its own search, every result's id in
-  its own relevance order.
-
-Results are ids of the queryset's model; the caller keeps only those it lists.
+Results are ``(id, concepts matched as bits)``, over the model's whole index: the caller keeps
+only what it lists. ``matching_sql`` is the same match, unranked, as an SQL subquery.
 """
 
-import re
+from functools import reduce
 
+from django.contrib.postgres.search import SearchQuery
 from django.db import connections
-from django.db.models import F, IntegerField
-from django.db.models.functions import Cast
-from modelsearch.query import MatchAll, Not, PlainText
+from django.db.models.sql import Query
+from modelsearch.conf import get_app_config
+from modelsearch.query import Or, Phrase, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.search.backends import get_search_backend
+
+TITLE_WEIGHT = 2.0  # PostgreSQL: a title match counts this many times a body match of the top weight
+# SQLite: bm25() column weights, in the FTS table's column order (autocomplete, body, title).
+FTS_COLUMN_WEIGHTS = (1.0, 1.0, 4.0)
 
 
 def backend_kind(backend=None):
@@ -39,89 +41,141 @@ def backend_kind(backend=None):
     return "other"
 
 
-def ranked_ids(queryset, terms):
-    """Ids of the objects of ``queryset``'s model matching ``terms``, most relevant first.
+def ranked_matches(model, plan):
+    """``[(id, bits)]`` of the pages of ``model`` matching ``plan``, most relevant first.
 
-    ``queryset`` decides the model (and, for other backends, the rows searched); the database
-    backends search the model's whole index, and the caller intersects with what it lists.
+    Bit *i* of ``bits`` is set when the page matches the plan's *i*-th concept.
     """
-    if not terms:
+    if not plan:
         return []
-    results = queryset.search(terms)  # lazy: builds the backend's query compiler, runs nothing
-    kind = backend_kind(results.backend)
+    kind = backend_kind()
     if kind == "postgres":
-        return _postgres(results)
+        return _postgres_ranked(model, plan)
     if kind == "sqlite":
-        return _sqlite(results)
-    return [obj.pk for obj in results]
+        return _sqlite_ranked(model, plan)
+    every = (1 << len(plan.concepts)) - 1  # an external engine says nothing of which words matched
+    return [(obj.pk, every) for obj in model.objects.all().search(_modelsearch_query(plan))]
 
 
-def _postgres(results):
-    from django.db.models.sql import Query
-    from modelsearch.backends.database.postgres.postgres import IndexEntry
-
-    compiler = results.query_compiler
-    config = compiler.get_config(results.backend)
-    query = compiler.build_tsquery(compiler.query, config=config)
-    if query is None:
-        return []
-    any_word = query
-    words = [word for word in re.split(r"[\s\-]+", getattr(compiler.query, "query_string", "")) if word]
-    if isinstance(compiler.query, PlainText) and len(words) > 1:
-        any_word = compiler.build_tsquery(PlainText(compiler.query.query_string, operator="or"), config=config)
-    database = IndexEntry._default_manager.db
-    sql_query = Query(IndexEntry)
-    sql_compiler = sql_query.get_compiler(using=database)
-    query_sql, query_params = sql_compiler.compile(query.resolve_expression(sql_query))
-    any_sql, any_params = sql_compiler.compile(any_word.resolve_expression(sql_query))
-    content_types = get_descendants_content_types_pks(results.model)
-    # The queries are worked out once, in their own subquery (OFFSET 0 keeps the planner from
-    # copying them into every row, where they would be parsed once per row); the GIN indexes find
-    # the rows with any of the words, and with several words the backend's own match,
-    # title || body @@ query, keeps exactly the rows it would (one word needs no such check).
-    exact = " AND (e.title || e.body) @@ q.query" if any_word is not query else ""
-    # Ordered as the backend orders: by rank, then the newest id first.
-    sql = (
-        "SELECT e.object_id::integer AS id FROM "
-        f"(SELECT {query_sql} AS query, {any_sql} AS any_word OFFSET 0) q "
-        f"INNER JOIN {IndexEntry._meta.db_table} e ON (e.title @@ q.any_word OR e.body @@ q.any_word) "
-        f"WHERE e.content_type_id IN ({', '.join(['%s'] * len(content_types))}){exact} "
-        "ORDER BY ts_rank(%s::float4[], e.title, q.query) * e.title_norm "
-        "+ ts_rank(%s::float4[], e.body, q.query) DESC, id DESC"
+def matching_sql(model, plan):
+    """``(sql, params)`` selecting the ids of the pages of ``model`` matching ``plan``, or None for other backends."""
+    kind = backend_kind()
+    if not plan or kind == "other":
+        return None
+    content_types = get_descendants_content_types_pks(model)
+    types = ", ".join(["%s"] * len(content_types))
+    if kind == "postgres":
+        any_sql, any_params = _compile_tsquery(_any_concept(_tsqueries(plan)))
+        return (
+            f"SELECT e.object_id::integer FROM (SELECT {any_sql} AS q OFFSET 0) q INNER JOIN {_entries()} e "
+            f"ON (e.title @@ q.q OR e.body @@ q.q) WHERE e.content_type_id IN ({types})",
+            (*any_params, *content_types),
+        )
+    fts = _fts_table()
+    return (
+        f"SELECT CAST(e.object_id AS integer) FROM {fts} CROSS JOIN {_entries()} e ON e.id = {fts}.rowid "
+        f"WHERE {fts} MATCH %s AND e.content_type_id IN ({types})",
+        (" OR ".join(f"({_fts_query(concept)})" for concept in plan.concepts), *content_types),
     )
-    params = (*query_params, *any_params, *content_types, compiler.sql_weights, compiler.sql_weights)
-    with connections[database].cursor() as cursor:
+
+
+def _modelsearch_query(plan):
+    phrases = [phrase for concept in plan.concepts for phrase in concept.alternatives]
+    return Or([PlainText(phrase[0]) if len(phrase) == 1 else Phrase(" ".join(phrase)) for phrase in phrases])
+
+
+def _entries():
+    return get_app_config().get_model("IndexEntry")._meta.db_table
+
+
+def _run(sql, params):
+    with connections[get_app_config().get_model("IndexEntry")._default_manager.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
-def _sqlite(results):
-    from modelsearch.backends.database.sqlite.query import BM25, MatchExpression, normalize
-    from modelsearch.conf import get_app_config
+# --- PostgreSQL ---------------------------------------------------------------------------------
 
-    fts_entries = get_app_config().get_model("SQLiteFTSIndexEntry")
-    compiler = results.query_compiler
-    config = compiler.get_config(results.backend)
-    query = normalize(compiler.query)
-    if isinstance(query, (MatchAll, Not)):  # not produced from plain words; the backend's own path
-        return [obj.pk for obj in results]
-    match = MatchExpression(compiler.fields or compiler.FTS_TABLE_FIELDS, compiler.build_search_query(query, config))
-    if isinstance(query, PlainText) and not compiler.fields:
-        # The backend's rank, bm25() × title norm + bm25() × 1.0, with bm25() worked out once.
-        rank = BM25() * (F("index_entry__title_norm") + 1.0)
-    else:
-        rank = compiler._build_rank_expression(compiler.get_search_vectors(), config)
-    entries = (
-        fts_entries.objects.filter(match)
-        .filter(index_entry__content_type__in=get_descendants_content_types_pks(results.model))
-        .annotate(_score_=rank, _id_=Cast("index_entry__object_id", IntegerField()))
-        .order_by("_score_", "-_id_")  # as the backend orders: by bm25 (lower is better), then newest id first
-        .values_list("_id_", flat=True)
+
+def _tsqueries(plan):
+    """One tsquery per concept: any of its words (stemmed by the backend's configuration) or phrases."""
+    config = get_search_backend().config
+    return [
+        reduce(
+            lambda a, b: a | b,
+            (
+                SearchQuery(" ".join(phrase), search_type="phrase" if len(phrase) > 1 else "plain", config=config)
+                for phrase in concept.alternatives
+            ),
+        )
+        for concept in plan.concepts
+    ]
+
+
+def _any_concept(tsqueries):
+    return reduce(lambda a, b: a | b, tsqueries)
+
+
+def _compile_tsquery(tsquery):
+    entries = get_app_config().get_model("IndexEntry")
+    query = Query(entries)
+    return query.get_compiler(using=entries._default_manager.db).compile(tsquery.resolve_expression(query))
+
+
+def _postgres_ranked(model, plan):
+    from modelsearch.backends.database.postgres.weights import get_sql_weights
+
+    tsqueries = _tsqueries(plan)
+    compiled = [_compile_tsquery(tsquery) for tsquery in tsqueries]
+    any_sql, any_params = _compile_tsquery(_any_concept(tsqueries))
+    concepts = ", ".join(f"{sql} AS c{number}" for number, (sql, _params) in enumerate(compiled))
+    matched = [f"(e.title @@ q.c{number} OR e.body @@ q.c{number})" for number in range(len(compiled))]
+    bits = " + ".join(f"(CASE WHEN {test} THEN {1 << number} ELSE 0 END)" for number, test in enumerate(matched))
+    count = " + ".join(f"(CASE WHEN {test} THEN 1 ELSE 0 END)" for test in matched)
+    content_types = get_descendants_content_types_pks(model)
+    # The queries are worked out once, in their own subquery (OFFSET 0 keeps the planner from
+    # copying them into every row, where they would be parsed once per row).
+    sql = (
+        f"SELECT e.object_id::integer AS id, {bits} AS bits FROM "
+        f"(SELECT {concepts}, {any_sql} AS any_concept OFFSET 0) q "
+        f"INNER JOIN {_entries()} e ON (e.title @@ q.any_concept OR e.body @@ q.any_concept) "
+        f"WHERE e.content_type_id IN ({', '.join(['%s'] * len(content_types))}) "
+        f"ORDER BY {count} DESC, "
+        f"ts_rank(%s::float4[], e.title, q.any_concept) * e.title_norm * {TITLE_WEIGHT} "
+        "+ ts_rank(%s::float4[], e.body, q.any_concept) DESC, id DESC"
     )
-    # Left to itself, SQLite walks every index row of the content type and asks the FTS table
-    # about each one (slow at scale); CROSS JOIN makes it read the FTS matches first and look
-    # each up by rowid (the join itself is unchanged: SQLite's CROSS JOIN only fixes the order).
-    sql, params = entries.query.get_compiler(using=entries.db).as_sql()
-    with connections[entries.db].cursor() as cursor:
-        cursor.execute(sql.replace(" INNER JOIN ", " CROSS JOIN ", 1), params)
-        return [row[0] for row in cursor.fetchall()]
+    weights = get_sql_weights()
+    params = (*(p for _sql, params in compiled for p in params), *any_params, *content_types, weights, weights)
+    return _run(sql, params)
+
+
+# --- SQLite -------------------------------------------------------------------------------------
+
+
+def _fts_table():
+    return get_app_config().get_model("SQLiteFTSIndexEntry")._meta.db_table
+
+
+def _fts_query(concept):
+    """An FTS5 query for any phrase of ``concept``: each quoted, so only words, never syntax, reach FTS5."""
+    return " OR ".join('"' + " ".join(phrase).replace('"', '""') + '"' for phrase in concept.alternatives)
+
+
+def _sqlite_ranked(model, plan):
+    fts = _fts_table()
+    weights = ", ".join(map(str, FTS_COLUMN_WEIGHTS))
+    parts = [
+        f"SELECT rowid AS entry, {1 << number} AS bit, bm25({fts}, {weights}) AS score FROM {fts} WHERE {fts} MATCH %s"
+        for number in range(len(plan.concepts))
+    ]
+    content_types = get_descendants_content_types_pks(model)
+    # The matches are scored first, on their own (bm25() is only allowed in a query of the FTS
+    # table itself), then each entry is looked up by rowid.
+    sql = (
+        f"WITH m AS MATERIALIZED ({' UNION ALL '.join(parts)}) "
+        f"SELECT CAST(e.object_id AS integer) AS id, SUM(m.bit) AS bits FROM m "
+        f"CROSS JOIN {_entries()} e ON e.id = m.entry "
+        f"WHERE e.content_type_id IN ({', '.join(['%s'] * len(content_types))}) "
+        "GROUP BY e.id ORDER BY COUNT(*) DESC, SUM(m.score) ASC, id DESC"  # bm25: lower is better
+    )
+    return _run(sql, (*(_fts_query(concept) for concept in plan.concepts), *content_types))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelsearch import index as search_index
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -324,7 +325,13 @@ class ForumPage(TranslatedPrivacy, PageViews, Page):
 
     def save(self, *args, **kwargs):
         self.website_key = normalise_website(self.website)
-        return super().save(*args, **kwargs)
+        result = super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is None:
+            # Wagtail indexes the page as its row is saved, before modelcluster saves its topics,
+            # audiences and regions: a Welsh alias, made in one save, was found by none of its
+            # labels. Indexed again now they are saved (directory/upstream.py, entry 7).
+            search_index.insert_or_update_object(self)
+        return result
 
     def clean(self):
         super().clean()

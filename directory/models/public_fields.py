@@ -35,8 +35,10 @@ class Export:
 class PublicField:
     """One public field and where it appears.
 
-    ``search`` is False, True (searched) or a boost; for a relation, ``search_on`` and
-    ``filter_on`` name the related object's field that is searched and the one filtered on.
+    ``search`` is False, True (searched) or a boost; for a relation, ``search_on`` names the
+    related object's fields that are searched (each label in English and Welsh, so either
+    language's word finds it) and ``filter_on`` the one filtered on. ``autocomplete`` fields are
+    the short ones that say what a community is (also weighed above the body by SQLite's rank).
     ``history_first`` fields lead the history (what the entry is, whether it still runs).
     """
 
@@ -48,7 +50,7 @@ class PublicField:
     history: bool = True
     history_first: bool = False
     search: bool | float = False
-    search_on: str = ""
+    search_on: tuple = ()
     filter_on: str = ""
     autocomplete: bool = False
     search_filter: bool = False  # filterable within a search (the API's ?search= with field filters)
@@ -67,10 +69,25 @@ FORUM_FIELDS = (
     PublicField("website", history_first=True),
     PublicField("summary", history_first=True, search=2, autocomplete=True),
     PublicField("description", history_first=True, search=True),
-    PublicField("community_type", export=Export.SLUG, search_filter=True),
-    PublicField("topics", export=Export.TERMS, label=_("Topics"), search=3, search_on="name", filter_on="slug"),
-    PublicField("audiences", export=Export.TERMS),
-    PublicField("regions", export=Export.TERMS),
+    PublicField(
+        "community_type",
+        export=Export.SLUG,
+        search=2,
+        search_on=("name", "name_cy"),
+        autocomplete=True,
+        search_filter=True,
+    ),
+    PublicField(
+        "topics",
+        export=Export.TERMS,
+        label=_("Topics"),
+        search=3,
+        search_on=("name",),
+        filter_on="slug",
+        autocomplete=True,
+    ),
+    PublicField("audiences", export=Export.TERMS, search=3, search_on=("name", "name_cy"), autocomplete=True),
+    PublicField("regions", export=Export.TERMS, search=3, search_on=("name", "name_cy"), autocomplete=True),
     PublicField("languages"),
     PublicField("operator_name", search=True),
     PublicField("operator_kind"),
@@ -121,8 +138,10 @@ def history_labels(fields=FORUM_FIELDS):
 def search_fields(fields=FORUM_FIELDS):
     """The search index's fields (after Page's): own text, related text, autocomplete, then filters.
 
-    The text fields keep this order because it is the order of the words in the index, which
-    the PostgreSQL backend's rank reads.
+    Boosts: topics and the audience and region labels 3, the summary and the type 2, the rest
+    1; the title (Page's, boost 2) is ranked on its own and counts most
+    (``directory.listing.text_search``). The text fields keep this order because it is the
+    order of the words in the index, which the PostgreSQL backend's rank reads.
     """
     own = [field for field in fields if field.search and not field.search_on]
     related = [field for field in fields if field.search and field.search_on]
@@ -132,13 +151,14 @@ def search_fields(fields=FORUM_FIELDS):
             index.RelatedFields(
                 field.name,
                 [
-                    index.SearchField(field.search_on, **boost(field)),
+                    *(index.SearchField(name, **boost(field)) for name in field.search_on),
+                    *(index.AutocompleteField(name) for name in field.search_on if field.autocomplete),
                     *([index.FilterField(field.filter_on)] if field.filter_on else []),
                 ],
             )
             for field in related
         ),
-        *(index.AutocompleteField(field.name) for field in fields if field.autocomplete),
+        *(index.AutocompleteField(field.name) for field in own if field.autocomplete),
         *(index.FilterField(field.name) for field in fields if field.search_filter),
     ]
 

@@ -3,19 +3,23 @@
 Only the pages endpoint is served. It never shows drafts, private pages (a restriction in one
 language covers every copy: ``core.privacy``) or delisted communities, and adds a ``topic``
 filter (a topic's slug, as on /directory/) to Wagtail's own ``type``, field and ``search`` filters.
-The fields are the models' ``api_fields``, which leave out everything private.
+``search`` finds and ranks pages as the site's own search does (``directory.listing``: any of the
+words, synonyms, corrected spelling, pages matching more words first). The fields are the
+models' ``api_fields``, which leave out everything private.
 """
 
-from types import SimpleNamespace
-
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.serializers import TagsField
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
+from directory.listing.engine import Engine
 from directory.listing.filters import clean_query, search_terms
+from directory.listing.text_search import matching_sql, ranked_matches
 from directory.models import DepartmentPage, DepartmentPageTag, ForumPage, ForumPageTag
 from directory.models.public import not_hidden
 from directory.opendata.api_parameters import QueryParameterCheck, check_find_query
@@ -35,11 +39,27 @@ class TopicFilter(BaseFilterBackend):
         return queryset
 
 
-class WordSearchFilter(SearchFilter):
-    """Wagtail's ``?search=`` with only the words of the query, as the directory's own search uses.
+class RankedPages:
+    """Pages of a queryset in the order of ``ids``, as the paginator reads them: a count, and slices."""
 
-    Punctuation is search syntax to the full-text engines, and a query of only spaces or symbols
-    breaks the SQLite backend; such a query finds nothing instead.
+    def __init__(self, queryset, ids):
+        self.queryset, self.ids = queryset, ids
+
+    def count(self):
+        return len(self.ids)
+
+    def __getitem__(self, item):
+        ids = self.ids[item]
+        found = self.queryset.filter(pk__in=ids).in_bulk()
+        return [found[page_id] for page_id in ids if page_id in found]
+
+
+class WordSearchFilter(SearchFilter):
+    """``?search=`` matched and ranked as the site's own search (in the request's language).
+
+    Only the words of the query are used (punctuation is search syntax to the full-text
+    engines); a query of only spaces or symbols finds nothing. ``search_operator=and`` keeps the
+    pages with every word. With ``order``, the matches come in that order instead of by relevance.
     """
 
     def filter_queryset(self, request, queryset, view):
@@ -48,9 +68,22 @@ class WordSearchFilter(SearchFilter):
         terms = search_terms(clean_query(request.GET["search"]))
         if not terms:
             return queryset.none()
-        query = request.GET.copy()
-        query["search"] = terms
-        return super().filter_queryset(SimpleNamespace(GET=query), queryset, view)
+        operator = request.GET.get("search_operator") or "or"
+        if operator not in ("and", "or"):
+            raise BadRequestError("search_operator must be 'and' or 'or'")
+        match = Engine().text_match(terms)
+        if queryset.model is ForumPage and operator == "or":
+            ranked = match.ids
+        else:
+            every = (1 << len(match.plan.concepts)) - 1
+            found = ranked_matches(queryset.model, match.plan)
+            ranked = [page_id for page_id, bits in found if operator == "or" or bits == every]
+        subquery = matching_sql(queryset.model, match.plan)
+        matching = queryset.filter(pk__in=RawSQL(*subquery) if subquery else ranked)
+        if "order" in request.GET:
+            return matching.filter(pk__in=ranked) if operator == "and" else matching
+        allowed = set(matching.values_list("pk", flat=True))
+        return RankedPages(queryset, [page_id for page_id in ranked if page_id in allowed])
 
 
 class PrefetchedTagsField(TagsField):

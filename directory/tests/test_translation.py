@@ -233,8 +233,10 @@ def test_welsh_search_finds_each_community_once(client, mirrored_communities, we
 
         listing = search_directory(DirectoryFilters(q="Room"))
         assert listing.total == 1
-    response = client.get("/cy/search/?q=Parents")
-    assert [forum.locale_id for forum in response.context["results"].communities] == [welsh.pk]
+    response = client.get("/cy/search/?q=Parents")  # each one's audience, "Foster parents" / "Rhieni maeth"
+    communities = response.context["results"].communities
+    assert {forum.locale_id for forum in communities} == {welsh.pk}
+    assert len({forum.translation_key for forum in communities}) == len(communities) == 3
     html = response.content.decode()
     assert "/cy/directory/" in html and 'href="/directory/' not in html
 

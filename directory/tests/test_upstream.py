@@ -188,34 +188,38 @@ def test_wagtail_localizes_translation_editor_still_has_what_our_template_extend
         assert f'"{key}": {key},' in view_source, key
 
 
-# 7. modelsearch's query compilers, read by directory/listing/text_search.py
+# 7. modelsearch's index tables and settings, read by directory/listing/text_search.py
 
 
+@pytest.mark.django_db
 def test_the_modelsearch_internals_text_search_reads_are_there():
-    """The query compilers' methods, expressions and index tables the ranked-ids query reuses; the
-    SQLite backend's own modules load only on SQLite (they look up its full-text table)."""
+    """The index tables' columns, the PostgreSQL backend's configuration and weights, and the SQLite
+    full-text table's columns and tokenizer the ranked query is written for; if these move, searches
+    fail or stop stemming."""
     from django.db import connection
-    from modelsearch.query import MatchAll, Not, PlainText  # noqa: F401
+    from modelsearch.conf import get_app_config
+    from modelsearch.index import insert_or_update_object  # noqa: F401
     from modelsearch.utils import get_descendants_content_types_pks  # noqa: F401
+    from wagtail.search.backends import get_search_backend
 
-    postgres = pytest.importorskip("modelsearch.backends.database.postgres.postgres")
-    for name in ("get_config", "build_tsquery"):
-        assert callable(getattr(postgres.PostgresSearchQueryCompiler, name, None)), name
-    assert "self.sql_weights = " in inspect.getsource(postgres.PostgresSearchQueryCompiler.__init__)
+    entries = get_app_config().get_model("IndexEntry")
     assert {"title", "body", "title_norm", "content_type", "object_id"} <= {
-        field.name for field in postgres.IndexEntry._meta.get_fields()
+        field.name for field in entries._meta.get_fields()
     }
-    assert hasattr(postgres, "ObjectIndexer")
-    if connection.vendor != "sqlite":
-        return
-    from modelsearch.backends.database.sqlite import sqlite
-    from modelsearch.backends.database.sqlite.query import BM25, MatchExpression, normalize  # noqa: F401
+    postgres = pytest.importorskip("modelsearch.backends.database.postgres.postgres")
+    from modelsearch.backends.database.postgres.weights import get_sql_weights  # noqa: F401
 
-    compiler = sqlite.SQLiteSearchQueryCompiler
-    for name in ("get_config", "build_search_query", "get_search_vectors", "_build_rank_expression"):
-        assert callable(getattr(compiler, name, None)), name
-    assert compiler.FTS_TABLE_FIELDS == ["title", "body"]
-    assert hasattr(sqlite, "ObjectIndexer")
+    assert hasattr(postgres, "ObjectIndexer")
+    assert 'self.config = params.get("SEARCH_CONFIG")' in inspect.getsource(postgres.PostgresSearchBackend.__init__)
+    if connection.vendor == "postgresql":
+        assert get_search_backend().config == "english"
+        return
+    fts = get_app_config().get_model("SQLiteFTSIndexEntry")._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA table_info({fts})")
+        assert [row[1] for row in cursor.fetchall()] == ["autocomplete", "body", "title"]
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [fts])
+        assert "porter" in cursor.fetchone()[0]
 
 
 def test_install_is_safe_to_run_again():

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from directory.listing.engine import IndexedResults, forums_matching_text
+from directory.listing.engine import Engine, IndexedResults, forums_in_order, ranked_within
 from directory.listing.facet_index import facet_index
 from directory.listing.filters import ORDERINGS, search_terms
 from directory.models.public import PublicScope, listed_forums
@@ -202,24 +202,44 @@ def openapi(request):
     return json_response(document)
 
 
+class ServicesInOrder:
+    """Listed communities in the order of ``ids``, as ``paged`` reads them: only the page asked for is fetched."""
+
+    def __init__(self, ids):
+        self.ids = ids
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, item):
+        return forums_in_order(self.ids[item])
+
+
 @open_referral_endpoint
 def services(request):
-    """Listed communities as services: ``search``, ``taxonomy_term_id``, ``organization_id``, ``modified_after``."""
+    """Listed communities as services: ``search``, ``taxonomy_term_id``, ``organization_id``, ``modified_after``.
+
+    With ``search``, most relevant first, matched and ranked as the directory's own search.
+    """
     terms = search_parameter(request)
     term_id = uuid_parameter(request, "taxonomy_term_id")
     organization = uuid_parameter(request, "organization_id")
     modified_after = datetime_parameter(request, "modified_after")
     taxonomy = uuid_parameter(request, "taxonomy_id")
     page_parameters(request)  # checked before any query
-    if not (terms or term_id or taxonomy or organization or modified_after):
-        # Everything, in name order: the count and the page's ids come from the directory's facet
-        # index (directory.listing.facet_index), not from counting and sorting every community in SQL.
+    if not (term_id or taxonomy or organization or modified_after):
+        # Everything, in name order, or a search's matches by relevance: the count and the page's
+        # ids come from the directory's facet index (directory.listing.facet_index), not from
+        # counting and sorting every community in SQL.
+        if terms:
+            engine = Engine(default_locale())
+            ranked, matches = engine.text_matches(terms)
+            found = IndexedResults(engine.index, matches, "relevance", ranked, len(matches))
+            return paged(request, found, service_record)
         public = PublicScope(default_locale())
         index = facet_index(public, public.language)
         return paged(request, IndexedResults(index, index.everything, "name", None, index.size), service_record)
     forums = services_in_scope()
-    if terms:
-        forums = forums_matching_text(forums, terms)
     if term_id:
         term = find_term(services_in_scope(), term_id)
         forums = forums_with_term(forums, term) if term else forums.none()
@@ -230,6 +250,8 @@ def services(request):
         forums = forums.filter(operator_name__in=operator.names) if operator else forums.none()
     if modified_after:
         forums = forums.filter(last_published_at__gte=modified_after)
+    if terms:
+        return paged(request, ServicesInOrder(ranked_within(forums, terms, default_locale())), service_record)
     return paged(request, forums.order_by(*ORDERINGS["name"]), service_record)
 
 

@@ -123,8 +123,9 @@ def test_the_history_leads_with_what_the_entry_is_and_whether_it_runs():
     assert field_label("topics") == "Topics" and field_label("operator_name") == "Run by"
 
 
-def test_search_weighs_the_text_fields_as_before():
-    """Without this, a change to the declaration would reorder search results or need a new index.
+def test_search_weighs_the_text_fields_as_declared():
+    """Without this, a change to the declaration would reorder search results or need a new index
+    (title > topics and labels, in English and Welsh > summary and type > description; docs/search.md).
 
     The text fields' order is the order of the words in the index, which PostgreSQL's rank reads.
     """
@@ -134,9 +135,24 @@ def test_search_weighs_the_text_fields_as_before():
         ("summary", 2),
         ("description", None),
         ("operator_name", None),
+        ("community_type.name", 2),
+        ("community_type.name_cy", 2),
         ("topics.name", 3),
+        ("audiences.name", 3),
+        ("audiences.name_cy", 3),
+        ("regions.name", 3),
+        ("regions.name_cy", 3),
     ]
-    assert [name for kind, name, _boost in own if kind == "AutocompleteField"] == ["summary"]
+    assert [name for kind, name, _boost in own if kind == "AutocompleteField"] == [
+        "community_type.name",
+        "community_type.name_cy",
+        "topics.name",
+        "audiences.name",
+        "audiences.name_cy",
+        "regions.name",
+        "regions.name_cy",
+        "summary",
+    ]
     filters = {name for kind, name, _boost in own if kind == "FilterField"}
     assert filters == {"status", "engagement_preference", "community_type", "members", "topics.slug"}
 

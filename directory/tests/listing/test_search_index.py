@@ -1,0 +1,31 @@
+"""Search index entries follow the labels editors rename, and each community is indexed with its relations."""
+
+import pytest
+
+from directory.listing.engine import Engine
+from directory.tests.factories import AudienceFactory, ForumPageFactory
+
+
+def found(terms):
+    return Engine().text_match(terms).ids
+
+
+@pytest.mark.django_db
+def test_a_community_is_found_by_its_labels_from_its_first_save(directory_index):
+    """A community created with its audience in one save (as a Welsh alias is) must be found by
+    the audience's name, or the facet would list it while a search for the same words did not."""
+    hobby = AudienceFactory(slug="hobbyists", name="Hobbyists", name_cy="Hobiwyr")
+    forum = ForumPageFactory(parent=directory_index, title="Model Railways", audiences=[hobby])
+    assert found("hobbyists") == [forum.pk]
+    assert found("hobiwyr") == [forum.pk]
+
+
+@pytest.mark.django_db
+def test_renaming_a_label_reindexes_its_communities(directory_index, django_capture_on_commit_callbacks):
+    """An editor corrects a label's Welsh name; searches for the new word must find its communities."""
+    hobby = AudienceFactory(slug="hobbyists", name="Hobbyists", name_cy="Hobiwyr")
+    forum = ForumPageFactory(parent=directory_index, title="Model Railways", audiences=[hobby])
+    with django_capture_on_commit_callbacks(execute=True):
+        hobby.name_cy = "Pobl a diddordebau"
+        hobby.save()
+    assert found("diddordebau") == [forum.pk]
