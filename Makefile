@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FRONTEND_SOURCES := $(shell find frontend/scss frontend/js frontend/package.json -type f 2>/dev/null)
 
-.PHONY: run test install install-dev frontend migrate demo admin serve check lint pytest e2e bench messages audit throughput loadtest
+.PHONY: run test install install-dev frontend migrate demo admin serve check lint pytest e2e bench messages audit throughput loadtest relevance
 
 run: install frontend migrate demo admin serve
 
@@ -78,6 +78,12 @@ pytest: install-dev
 messages: install-dev
 	$(PY) manage.py makemessages -l cy --add-location=file --no-obsolete --ignore=.venv --ignore=frontend --ignore=e2e --ignore=bench --ignore=static --ignore=media --ignore=docs
 	$(PY) manage.py compilemessages -l cy --ignore=.venv
+
+# How well search finds what people mean: hits@3 and mean reciprocal rank per language, on the
+# demo content (loaded first), for the queries in directory/tests/listing/data/relevance.tsv
+# (docs/search.md). Runs on this database: DATABASE_URL=postgres://… make relevance for PostgreSQL.
+relevance: migrate demo
+	$(PY) manage.py relevance -v 2
 
 # make bench [SIZES=1000,10000,100000] [DB=sqlite,postgres] [BENCH_ARGS="--postgres-url …"]; see docs/benchmarks.md.
 bench: install-dev
