@@ -13,6 +13,10 @@ from urllib.parse import urlencode
 
 QUERY = "parenting"
 FACETED = f"q={QUERY}&region=wales&audience=parents"
+# Searches of issue 17, each first time (a word of a title added): any of the words, ranked by how
+# many match; and a word of the demo's synonym groups (parents, parenting, mums…), expanded first.
+ANY_WORD = QUERY
+SYNONYM = "mums"
 
 
 @dataclass
@@ -90,6 +94,17 @@ def first_time_queries(seed=2026):
     return lambda: "/directory/?" + urlencode({"q": next(pool)})
 
 
+def first_time_with(word, seed):
+    """First-time searches of ``word`` and one word of a community title (each pair once)."""
+    from directory.models import ForumPage
+
+    titles = ForumPage.objects.listed().order_by("?").values_list("title", flat=True)[:2000]
+    words = sorted({part.lower() for title in titles for part in title.split() if len(part) >= 4 and part.isalpha()})
+    random.Random(seed).shuffle(words)
+    pool = iter(f"{word} {other}" for other in words if other != word)
+    return lambda: "/directory/?" + urlencode({"q": next(pool)})
+
+
 def public_scenarios(samples, forum_url, skipped):
     from directory.listing import facet_index
 
@@ -111,6 +126,8 @@ def public_scenarios(samples, forum_url, skipped):
         Scenario("search, repeated", f"/directory/?q={QUERY}", samples),
         Scenario("search, first time", first_time_queries(), samples),
         Scenario("faceted search", f"/directory/?{FACETED}", samples),
+        Scenario("any-word search, first time", first_time_with(ANY_WORD, 17), samples),
+        Scenario("synonym search, first time", first_time_with(SYNONYM, 18), samples),
         Scenario("forum page", forum_url, samples),
         Scenario("openreferral services", "/openreferral/services", few),
         Scenario("stock search", f"/bench/stock-search/?q={QUERY}", few),
