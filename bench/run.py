@@ -273,15 +273,19 @@ def measure(args):
 
 
 def facet_index_bytes():
-    """Memory the English facet index holds once built, and the most its build held at once (tracemalloc)."""
+    """Python memory of the default language's facet index once built and at most while building
+    (tracemalloc: the bitmaps' own C memory is not counted), and the size of its shared copy."""
     import tracemalloc
 
     from directory.caching import current_content_version
     from directory.listing.facet_build import build
     from directory.models.public import PublicScope
 
+    from wagtail.models import Locale
+
+    locale = Locale.get_default()
     tracemalloc.start()
-    index = build(PublicScope(), "en", current_content_version())
+    index = build(PublicScope(locale), locale.language_code, current_content_version())
     held, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     shared = len(pickle.dumps(index.to_payload(), pickle.HIGHEST_PROTOCOL))
