@@ -277,11 +277,11 @@ def facet_index_bytes():
     (tracemalloc: the bitmaps' own C memory is not counted), and the size of its shared copy."""
     import tracemalloc
 
+    from wagtail.models import Locale
+
     from directory.caching import current_content_version
     from directory.listing.facet_build import build
     from directory.models.public import PublicScope
-
-    from wagtail.models import Locale
 
     locale = Locale.get_default()
     tracemalloc.start()
