@@ -132,6 +132,7 @@ def test_wagtail_localizes_listing_buttons_are_replaced_by_ours():
 # 5. Revision comparisons print an empty number as "None"
 
 
+@pytest.mark.django_db  # a page instance looks its content type up; the cache may be empty after another test
 def test_wagtails_comparison_still_prints_an_empty_number_as_none():
     """Wagtail's default ``FieldComparison`` still shows an empty figure as "None" (entry 5 shows it
     empty), and its registry gives our comparison for number and date fields."""
