@@ -42,6 +42,7 @@ def caches_with_redis_down():
 def redis_down(settings, caches_with_redis_down):
     """Production's caches, with nothing listening where REDIS_URL points; the page cache on, as in production."""
     settings.CACHES, settings.RATELIMIT_USE_CACHE = caches_with_redis_down
+    settings.FACET_INDEX_CACHE = "default"  # as in production: the facet indexes are shared through Redis too
     settings.PAGE_CACHE_ENABLED = True
     yield
     caches["ratelimit"].fallback.clear()

@@ -200,6 +200,7 @@ def test_a_flood_of_page_views_cannot_evict_the_rate_limit_counters(forum, setti
         settings.CACHES, settings.RATELIMIT_USE_CACHE = production_caches(
             REDIS_URL=cache_url, RATELIMIT_REDIS_URL=limits_url
         )
+        settings.FACET_INDEX_CACHE = "default"  # as in production
         settings.PAGE_CACHE_ENABLED = True
         settings.CONTRIBUTION_RATE_LIMIT = "3/h"
         flooder = Client(REMOTE_ADDR=FLOODER)
