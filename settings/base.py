@@ -135,12 +135,9 @@ if DATABASE_IS_POSTGRES:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Caches: Redis when REDIS_URL is set (shared by every web container), local memory otherwise.
-# "default" holds the page cache and Wagtail's own entries; "ratelimit" holds the public forms'
-# per-address counters, in a Redis of their own (RATELIMIT_REDIS_URL) that never evicts keys, so a
-# flood of page-cache entries cannot push the counters out (docs/deployment.md). Both survive an
-# unreachable Redis (core/resilient_cache.py): pages are served uncached, counters are kept in
-# each process's memory until Redis is back.
+# Caches: Redis when REDIS_URL is set, local memory otherwise. "default": pages, facet indexes,
+# Wagtail's entries; "ratelimit": the forms' counters, in a Redis that never evicts
+# (RATELIMIT_REDIS_URL, docs/deployment.md). Both survive an unreachable Redis (core/resilient_cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 RATELIMIT_REDIS_URL = os.environ.get("RATELIMIT_REDIS_URL", "") or REDIS_URL
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "psd")
@@ -179,16 +176,14 @@ CACHES = {
 }
 RATELIMIT_USE_CACHE = "ratelimit"
 
-# Whole-page cache for anonymous visitors (core/page_cache.py), emptied by every publish
-# (directory/caching.py). On by default only with Redis: a per-process cache would let one web
-# process keep serving a page another process has seen republished, for PAGE_CACHE_SECONDS.
+# Whole-page cache for anonymous visitors (core/page_cache.py), emptied by every publish; on by
+# default only with Redis (a per-process cache could serve a page another process republished).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # Facet indexes are built once per public change and shared through this cache (directory/listing/facet_index.py).
 FACET_INDEX_CACHE = "default"
-# Never cached anywhere, and sent with "Cache-Control: private, no-store" (the health checks
-# must reach the database every time, and skip the cache look-up).
+# Never cached, and sent "Cache-Control: private, no-store" (health checks reach the database).
 PAGE_CACHE_PRIVATE_PATHS = [r"^/admin/", r"^/documents/", r"^/(?:cy/)?listing/", r"^/healthz$", r"^/readyz$"]
 # Cache-Control of public pages: browsers keep them PUBLIC_CACHE_MAX_AGE seconds, a CDN
 # PUBLIC_CACHE_S_MAXAGE (a publish reaches CDN visitors within that time).
@@ -216,8 +211,7 @@ LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False  # translations go live through moderation
-# wagtail-localize's jobs (subtree translation, tree sync) run at once, then children counts are
-# checked: translating a subtree can leave them wrong (wagtail-localize issue 773).
+# wagtail-localize's jobs run at once, then children counts are repaired (wagtail-localize #773).
 WAGTAILLOCALIZE_JOBS = {"BACKEND": "directory.translation.TreeRepairingJobBackend"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
@@ -284,8 +278,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 
-# Keeping the directory true: review cycle (the site setting "review interval" overrides the
-# interval) and link checking. See directory/reviews.py and directory/linkcheck.py.
+# Review cycle (the site setting "review interval" overrides it) and link checking.
 DIRECTORY_REVIEW_INTERVAL_MONTHS = int(os.environ.get("DIRECTORY_REVIEW_INTERVAL_MONTHS", "12"))
 DIRECTORY_REVIEW_REMINDER_DAYS = int(os.environ.get("DIRECTORY_REVIEW_REMINDER_DAYS", "30"))
 DIRECTORY_REVIEW_GRACE_DAYS = int(os.environ.get("DIRECTORY_REVIEW_GRACE_DAYS", "90"))
@@ -305,7 +298,7 @@ CONTRIBUTION_RATE_LIMIT = os.environ.get("CONTRIBUTION_RATE_LIMIT", "20/h")
 PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "60/h")
 PUBLIC_FORM_MAX_BYTES = int(os.environ.get("PUBLIC_FORM_MAX_BYTES", str(64 * 1024)))
 PUBLIC_FORM_MIN_SECONDS = int(os.environ.get("PUBLIC_FORM_MIN_SECONDS", "3"))
-# A served form's start token is good for one submission within this many seconds (directory/journeys/forms.py).
+# A form's start token is good for one submission within this many seconds (journeys/spam_guard.py).
 PUBLIC_FORM_MAX_AGE_SECONDS = int(os.environ.get("PUBLIC_FORM_MAX_AGE_SECONDS", str(6 * 3600)))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Emails are retried after these delays (seconds) before they are marked failed.
@@ -385,8 +378,7 @@ AXES_CLIENT_IP_CALLABLE = "core.security.sign_in_address"
 AXES_LOCKOUT_CALLABLE = "core.security.sign_in_locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin site here; see docs/security.md to unlock
-# Admin password resets (core/password_reset.py): requests per visitor address and per email
-# address asked about; past either, no email is sent.
+# Admin password resets (core/password_reset.py): limits per address and per email asked about.
 PASSWORD_RESET_ADDRESS_RATE_LIMIT = os.environ.get("PASSWORD_RESET_ADDRESS_RATE_LIMIT", "5/h")
 PASSWORD_RESET_ACCOUNT_RATE_LIMIT = os.environ.get("PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "3/h")
 
