@@ -301,8 +301,7 @@ PUBLIC_FORM_MIN_SECONDS = int(os.environ.get("PUBLIC_FORM_MIN_SECONDS", "3"))
 # A form's start token is good for one submission within this many seconds (journeys/spam_guard.py).
 PUBLIC_FORM_MAX_AGE_SECONDS = int(os.environ.get("PUBLIC_FORM_MAX_AGE_SECONDS", str(6 * 3600)))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-# Emails are retried after these delays (seconds) before they are marked failed.
-EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
+EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)  # seconds before each retry of an email; then it is marked failed
 
 # Security (docs/security.md): response headers, the Content-Security-Policy, admin sign-in limits
 # and two-step verification. production.py adds HTTPS-only cookies, HSTS and the HTTPS redirect.
