@@ -66,7 +66,10 @@ def shared_through_redis(settings):
 
 
 @needs_postgres
-def test_readers_copy_each_new_index_and_never_serve_an_old_one(transactional_db, site_tree, shared_through_redis):
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # as every test that commits: later ones reload the data
+def test_readers_copy_each_new_index_and_never_serve_an_old_one(site_tree, shared_through_redis):
     db = connection.settings_dict
     host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     database_url = f"postgres://{db['USER'] or 'postgres'}@{host}/{db['NAME']}"
