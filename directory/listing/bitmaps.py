@@ -32,10 +32,6 @@ def bitmap_of(positions):
 class FacetIndex:
     """The listed communities of one language, in name order, and which of them has each facet value."""
 
-    # How many searches (their matches, ranked, and as a bitmap) each index keeps: popular searches
-    # are answered without the database until public content next changes.
-    SEARCHES_KEPT = 64
-
     def __init__(self, version, ids, masks, terms, newest, largest, id_set=None, places_by_rank=None):
         self.version = version
         self.ids = ids if isinstance(ids, array) else array(INTEGERS, ids)  # place -> community id
@@ -49,28 +45,12 @@ class FacetIndex:
         if places_by_rank is None:
             places_by_rank = array(INTEGERS, sorted(range(self.size), key=self.ids.__getitem__))
         self.places_by_rank = places_by_rank
-        self._searches = {}  # terms -> (ranked ids, bitmap), oldest first
 
     def place_of(self, forum_id):
         """The community's place in name order, or None when it is not listed in this language."""
         if forum_id not in self.id_set:
             return None
         return self.places_by_rank[self.id_set.rank(forum_id) - 1]
-
-    def matches(self, terms, search):
-        """``(ids most relevant first, bitmap of the listed ones)`` for ``terms``; ``search(terms)`` gives the ids.
-
-        Kept with the index, so a search repeated before the next change to public content costs
-        no query; the oldest kept search makes room for a new one.
-        """
-        kept = self._searches.get(terms)
-        if kept is None:
-            ranked = search(terms)
-            kept = (ranked, self.mask_of_ids(ranked))
-            while len(self._searches) >= self.SEARCHES_KEPT:
-                self._searches.pop(next(iter(self._searches)), None)
-            self._searches[terms] = kept
-        return kept
 
     def selection(self, facet, values):
         """The communities with any of ``values`` of ``facet`` (a slug nobody uses matches nothing)."""
