@@ -16,8 +16,10 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django_tasks import task
 from wagtail.models import Locale
 
+from core.page_cache import bump_generation
 from directory.caching import current_content_version
 from directory.listing.bitmaps import FacetIndex
 from directory.listing.facet_build import build
@@ -28,6 +30,8 @@ logger = logging.getLogger(__name__)
 # Seconds a process without any index waits for another's build before building one itself.
 WAIT_FOR_BUILD = 10
 BUILD_LOCK_SECONDS = 60
+# Seconds a queued build stays claimed: after that, a listing that finds no index builds one.
+QUEUED_BUILD_SECONDS = 30
 SHARED_SECONDS = 24 * 3600
 
 _indexes = {}  # language -> FacetIndex
@@ -107,9 +111,9 @@ def _unavailable(store):
     return bool(in_outage and in_outage())
 
 
-def _try_lock(store, key):
+def _try_lock(store, key, seconds=BUILD_LOCK_SECONDS):
     try:
-        return store.add(f"{key}:building", 1, BUILD_LOCK_SECONDS) or _unavailable(store)
+        return store.add(f"{key}:building", 1, seconds) or _unavailable(store)
     except Exception:
         return True  # no cache to coordinate through: build here
 
@@ -122,19 +126,55 @@ def _unlock(store, key):
 
 
 def prebuild_indexes(**kwargs):
-    """Build and share every language's index for the content just committed (``public_content_committed``).
+    """Queue the build of every language's index for the content just committed (``public_content_committed``).
 
-    Runs in the process that made the change, before the page cache is emptied, so visitors'
-    first listings after a publish find the new index ready in the cache.
+    Each language's build is claimed here, before the page cache is emptied, so that visitors'
+    listings meanwhile answer from the index they hold instead of each building one. When no
+    task worker takes the build, the claim lapses and the next listing builds the index itself.
     """
-    for language, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
-        locale = Locale.objects.filter(language_code=language).first()
-        if locale is None:
-            continue
+    version = current_content_version()
+    store = shared_store()
+    claimed = [
+        language
+        for language in _content_languages()
+        if _try_lock(store, shared_key(language, version), QUEUED_BUILD_SECONDS)
+    ]
+    if claimed:
+        build_indexes.enqueue(version=list(version), languages=claimed)
+
+
+@task()
+def build_indexes(version, languages):
+    """Build and share the claimed indexes of ``version``, then empty the page cache again.
+
+    Pages rendered from the previous index while this ran go stale with that last emptying.
+    """
+    version = tuple(version)
+    store = shared_store()
+    built = []
+    for language in languages:
+        key = shared_key(language, version)
         try:
-            facet_index(PublicScope(locale), language)
+            if current_content_version() == version and _read(store, key) is None:
+                _build_and_share(PublicScope(_locale(language)), language, version, store, key)
+                built.append(language)
         except Exception:  # the publish has happened: a failed build is retried by the next listing
             logger.exception("The facet index of %s could not be built after a change", language)
+        finally:
+            _unlock(store, key)
+    if built:
+        bump_generation()
+    return built
+
+
+def _content_languages():
+    """The languages with a locale, whose indexes a change affects."""
+    codes = [language for language, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    return sorted(set(Locale.objects.filter(language_code__in=codes).values_list("language_code", flat=True)))
+
+
+def _locale(language):
+    return Locale.objects.get(language_code=language)
 
 
 def forget_indexes():

@@ -161,3 +161,38 @@ def test_with_the_shared_cache_down_each_worker_builds_its_own_without_waiting(d
     monkeypatch.setattr(facet_index.time, "sleep", lambda seconds: pytest.fail("waited for another process"))
     public = PublicScope()
     assert len(facet_index.facet_index(public, public.language).ids) == 1
+
+
+@pytest.mark.django_db
+def test_a_publish_queues_the_build_and_listings_answer_from_the_held_index_meanwhile(
+    directory_index, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The editor's publish returns without building; visitors see the change once the worker has built it.
+
+    If this fails, every publish keeps the editor waiting seconds for the indexes (or visitors wait
+    for a build of their own), or pages rendered from the old index stay cached after the build.
+    """
+    from core.page_cache import current_generation
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    ForumPageFactory(parent=directory_index, title="Alpha")
+    public = PublicScope()
+    held = facet_index.facet_index(public, public.language)
+    # No listing may build while the queued build is claimed.
+    monkeypatch.setattr(facet_index, "build", lambda *args: pytest.fail("a listing built the index being built"))
+
+    beta = ForumPageFactory(parent=directory_index, title="Beta", live=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        beta.save_revision().publish()
+    queued = [
+        result for result in facet_index.build_indexes.get_backend().results if result.task.name == "build_indexes"
+    ]
+    assert len(queued) == 1, "the publish did not queue the build"
+    assert facet_index.facet_index(public, public.language) is held, "the old index is not served meanwhile"
+
+    monkeypatch.undo()
+    generation = current_generation()
+    assert "en" in facet_index.build_indexes.call(*queued[0].args, **queued[0].kwargs)
+    assert current_generation() != generation, "pages rendered from the old index are still served from the cache"
+    monkeypatch.setattr(facet_index, "build", lambda *args: pytest.fail("a listing rebuilt the shared index"))
+    assert len(facet_index.facet_index(public, public.language).ids) == 2
