@@ -4,11 +4,11 @@
         .venv/bin/python bench/publisher.py --every 5
 
 bench/throughput.py runs it beside gunicorn, with the server's environment, so each publish
-takes Wagtail's normal path (``save_revision().publish()``): the change is logged, the search
-index updated, and once it commits this process builds and shares each language's facet index
-and moves the page cache's generation on, as the process of an editor's publish does. Each
+takes Wagtail's normal path (``save_revision().publish()``): the change is logged, and once it
+commits this process queues the search index update and the facet index builds for the task
+worker and moves the page cache's generation on, as the process of an editor's publish does. Each
 publish changes the community's summary (shown in the listing). One JSON line a publish goes to
-stdout: when, which page, how long it took (the index builds included), or the error.
+stdout: when, which page, how long it took (what the editor waits for), or the error.
 """
 
 import argparse

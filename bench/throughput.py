@@ -13,8 +13,10 @@ database 6 (both flushed before each pass), and requests arrive as from the TLS 
 turns it off (``PAGE_CACHE_ENABLED=false``), so every request renders its page.
 
 While the URLs are measured, bench/publisher.py publishes a revision of a community every
-``--publish-every`` seconds through Wagtail's normal path (facet indexes built and shared, page
-cache forgotten). The forum page, the listing and /healthz (a trivial view: one ``SELECT 1``)
+``--publish-every`` seconds through Wagtail's normal path (page cache forgotten, facet index
+builds queued), and the task worker runs beside gunicorn as docker-compose.yml runs it
+(``manage.py db_worker``): it builds and shares the indexes and updates the search index.
+The forum page, the listing and /healthz (a trivial view: one ``SELECT 1``)
 are driven in turn, ``--rounds`` slices of ``--duration`` ÷ rounds seconds each, so drift in the
 machine's load affects them alike. It prints requests/s, p50/p95/p99 as wrk computes them and
 p95/p99 of the answers themselves (bench/wrk_runs.py says how), the requests timed, errors, the
@@ -23,7 +25,7 @@ memory after warm-up and at the end and the highest any worker reached, and whet
 are met: uncached listing p99 ≤ 250 ms, cached pages ≥ 0.8 × the /healthz rate. Traffic goes to
 127.0.0.1 only; every run stops by itself.
 
-gunicorn's and the publisher's logs go to bench/results/throughput/<time>/. The data: a SQLite
+gunicorn's, the publisher's and the task worker's logs go to bench/results/throughput/<time>/. The data: a SQLite
 file in bench/results/data/ (kept and reused while it holds ``--forums`` generated communities)
 or the PostgreSQL database given (empty, or holding ``--forums`` communities from an earlier
 run), filled by ``manage.py generate_bench_data``.
@@ -121,26 +123,20 @@ def prepare_data(args, environment):
 # --- What runs beside the load ------------------------------------------------------------------
 
 
-class Publisher:
-    """bench/publisher.py in its own process, with the server's environment, until the pass ends."""
+class Companion:
+    """A process run beside the server with its environment, until the pass ends, logging to ``log_dir``."""
 
-    def __init__(self, environment, every, log_dir):
-        self.environment, self.every = environment, every
-        self.out_path, self.err_path = log_dir / "publisher.jsonl", log_dir / "publisher.log"
+    def __init__(self, name, command, environment, log_dir):
+        self.command, self.environment = command, environment
+        self.out_path, self.err_path = log_dir / f"{name}.jsonl", log_dir / f"{name}.log"
 
     def __enter__(self):
         self.out, self.err = open(self.out_path, "w"), open(self.err_path, "w")  # closed in __exit__
-        self.process = subprocess.Popen(
-            [str(PYTHON), str(ROOT / "bench" / "publisher.py"), "--every", str(self.every)],
-            cwd=ROOT,
-            env=self.environment,
-            stdout=self.out,
-            stderr=self.err,
-        )
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.environment, stdout=self.out, stderr=self.err)
         return self
 
     def __exit__(self, *exc_info):
-        self.process.terminate()  # it finishes the publish under way
+        self.process.terminate()  # it finishes the work under way
         try:
             self.process.wait(timeout=120)
         except subprocess.TimeoutExpired:
@@ -151,6 +147,18 @@ class Publisher:
 
     def records(self):
         return [json.loads(line) for line in self.out_path.read_text().splitlines() if line.strip()]
+
+
+def publisher(environment, every, log_dir):
+    """bench/publisher.py: a publish every ``every`` seconds, one JSON line each."""
+    command = [str(PYTHON), str(ROOT / "bench" / "publisher.py"), "--every", str(every)]
+    return Companion("publisher", command, environment, log_dir)
+
+
+def task_worker(environment, log_dir):
+    """The background task worker, as docker-compose.yml runs it: it builds the facet indexes after a publish."""
+    command = [str(PYTHON), "manage.py", "db_worker", "--queue-name", "*"]
+    return Companion("task-worker", command, environment, log_dir)
 
 
 class Watcher(threading.Thread):
@@ -211,10 +219,10 @@ def run_pass(setting, args, static_root, log_dir):
         warm_memory = server.worker_memory()
         watcher = Watcher(server)
         watcher.start()
-        publisher = Publisher(environment, args.publish_every, pass_dir) if args.publish_every else None
+        editor = publisher(environment, args.publish_every, pass_dir) if args.publish_every else None
         loads = []
         try:
-            with publisher or contextlib.nullcontext():
+            with task_worker(environment, pass_dir), editor or contextlib.nullcontext():
                 samples = drive(server, urls, args, loads)
         finally:
             watcher.stop.set()
@@ -225,7 +233,7 @@ def run_pass(setting, args, static_root, log_dir):
     return {
         "urls": urls,
         "results": {name: sample.as_dict() for name, sample in samples.items()},
-        "publishes": publisher.records() if publisher else [],
+        "publishes": editor.records() if editor else [],
         "gunicorn": counts,
         "load_average_1min": {"during": loads + watcher.loads, "end": list(os.getloadavg())},
         "rss_mib": {
@@ -272,7 +280,7 @@ def print_pass(label, run, args):
         emit(
             f"- Publishes during the pass: {len(publishes)}, one every {args.publish_every:g} s; each took "
             f"{statistics.median(took) if took else 0:.2f} s median, {max(took, default=0):.2f} s max "
-            f"(the facet index builds included){f'; {failed} FAILED (see publisher.jsonl)' if failed else ''}"
+            f"(the task worker builds the facet indexes){f'; {failed} FAILED (see publisher.jsonl)' if failed else ''}"
         )
     elif args.publish_every:
         emit("- NO publish was made: see publisher.log in the pass's log folder.")
