@@ -9,11 +9,14 @@ one Python object per community, so it is quick to copy between processes (``to_
 
 from array import array
 from dataclasses import dataclass
+from functools import cached_property
+from operator import itemgetter
 
 from pyroaring import FrozenBitMap
 
 # Places and ids as machine integers: compact, and copied to and from bytes at C speed.
 INTEGERS = "I"  # unsigned 32-bit: page ids, and what pyroaring takes as a buffer
+NOT_LISTED = 0xFFFFFFFF  # the place of an id the index does not hold
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ def bitmap_of(positions):
 class FacetIndex:
     """The listed communities of one language, in name order, and which of them has each facet value."""
 
-    def __init__(self, version, ids, masks, terms, newest, largest, id_set=None, places_by_rank=None):
+    def __init__(self, version, ids, masks, terms, newest, largest, id_set=None, places_by_rank=None, words=()):
         self.version = version
         self.ids = ids if isinstance(ids, array) else array(INTEGERS, ids)  # place -> community id
         self.size = len(self.ids)
@@ -45,6 +48,15 @@ class FacetIndex:
         if places_by_rank is None:
             places_by_rank = array(INTEGERS, sorted(range(self.size), key=self.ids.__getitem__))
         self.places_by_rank = places_by_rank
+        self.words = words  # the known words of this language (titles, labels), sorted: for "Did you mean"
+
+    @cached_property
+    def _places_by_id(self):
+        """Place of each id, indexed by the id itself (``NOT_LISTED`` for others): C-speed lookups of many ids."""
+        places = array(INTEGERS, [NOT_LISTED]) * ((self.id_set.max() + 1) if self.size else 0)
+        for place, forum_id in enumerate(self.ids):
+            places[forum_id] = place
+        return places
 
     def place_of(self, forum_id):
         """The community's place in name order, or None when it is not listed in this language."""
@@ -60,8 +72,11 @@ class FacetIndex:
 
     def mask_of_ids(self, ids):
         """The listed communities among ``ids`` (others, such as drafts or other languages, are dropped)."""
-        places = (self.place_of(forum_id) for forum_id in ids)
-        return FrozenBitMap(place for place in places if place is not None)
+        listed = FrozenBitMap(ids) & self.id_set
+        if not listed:
+            return FrozenBitMap()
+        places = itemgetter(*listed)(self._places_by_id)
+        return FrozenBitMap(places if len(listed) > 1 else (places,))
 
     def counts(self, facet, scope):
         """``{slug: how many of scope have it}`` for every value of ``facet``."""
@@ -104,6 +119,7 @@ class FacetIndex:
             "masks": {
                 facet: {slug: mask.serialize() for slug, mask in masks.items()} for facet, masks in self.masks.items()
             },
+            "words": "\n".join(self.words),
             "terms": {
                 facet: [(term.slug, term.label, term.label_cy) for term in terms.values()]
                 for facet, terms in self.terms.items()
@@ -132,6 +148,7 @@ class FacetIndex:
             integers(payload["largest"]),
             id_set=FrozenBitMap.deserialize(payload["id_set"]),
             places_by_rank=integers(payload["places_by_rank"]),
+            words=tuple(payload["words"].split("\n")) if payload["words"] else (),
         )
 
 

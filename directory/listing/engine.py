@@ -16,13 +16,7 @@ from django.db.models.expressions import RawSQL
 
 from directory.listing.facet_index import facet_index
 from directory.listing.query import SearchPlan, Thesaurus, plan_search
-from directory.listing.spelling import (
-    closest_by_rapidfuzz,
-    closest_by_trigrams,
-    has_trigrams,
-    known_words,
-    worth_correcting,
-)
+from directory.listing.spelling import closest_known, worth_correcting
 from directory.listing.text_search import matching_sql, ranked_matches
 from directory.models import ForumPage, ForumStatus
 from directory.models.public import PublicScope
@@ -48,7 +42,7 @@ class TextMatch:
 
 
 class Lexicon:
-    """A language's words for searching, read once per index: the synonym groups and the known words."""
+    """A language's words for searching, held with its index: the synonym groups, and the searches made."""
 
     def __init__(self, public, index):
         self.public, self.index = public, index
@@ -58,33 +52,9 @@ class Lexicon:
     def thesaurus(self):
         return Thesaurus.for_language(self.public.language)
 
-    def labels(self):
-        """The words of the topics' and the facets' labels offered in this language."""
-        welsh = self.public.language == "cy"
-        return known_words(
-            (term.label_cy or term.label) if welsh else term.label
-            for terms in self.index.terms.values()
-            for term in terms.values()
-        )
-
-    @cached_property
-    def vocabulary(self):
-        """Every known word (titles of listed communities, labels), for rapidfuzz."""
-        titles = self.public.forums().values_list("title", flat=True)
-        return sorted(set(known_words(titles)) | set(self.labels()))
-
-    @cached_property
-    def trigrams(self):
-        return has_trigrams(self.public.forums().db)
-
     def corrections(self, words):
-        """``{word: closest known word}`` for the words that have one."""
-        titles = self.public.forums().values("title")
-        if self.trigrams:
-            found = closest_by_trigrams(words, titles, self.labels(), titles.db)
-            if found is not None:
-                return found
-        return closest_by_rapidfuzz(words, self.vocabulary)
+        """``{word: closest known word}`` for the words that have one (no query: the index holds the words)."""
+        return closest_known(words, self.index.words)
 
 
 _lexicons = weakref.WeakKeyDictionary()  # facet index -> its Lexicon: dropped with the index

@@ -16,6 +16,7 @@ from wagtail.models import Locale, Page
 from directory.listing.bitmaps import INTEGERS, FacetIndex, Term, bitmap_of, union_of
 from directory.listing.facets import FACETS
 from directory.listing.filters import ORDERINGS
+from directory.listing.spelling import known_words
 from directory.listing.sql import union_all
 from directory.models import Audience, CommunityType, Engagement, ForumPage, ForumPageTag, Region
 from directory.models.public import CURRENT_ENGAGEMENT_STATUSES
@@ -132,14 +133,14 @@ def build(public, language, version):
     rows = list(
         scope.annotate(newest_place=Window(RowNumber(), order_by=ORDERINGS["newest"]))
         .order_by(*ORDERINGS["name"])
-        .values_list("pk", "community_type_id", "engagement_preference", "newest_place", "members")
+        .values_list("pk", "community_type_id", "engagement_preference", "newest_place", "members", "title")
     )
     size = len(rows)
     ids = [row[0] for row in rows]
     positions = {forum_id: position for position, forum_id in enumerate(ids)}  # only while building
     newest = [0] * size
     by_type, by_preference = {}, {}
-    for position, (_pk, type_id, preference, newest_place, _members) in enumerate(rows):
+    for position, (_pk, type_id, preference, newest_place, _members, _title) in enumerate(rows):
         newest[newest_place - 1] = position
         if type_id is not None:
             by_type.setdefault(type_id, []).append(position)
@@ -175,4 +176,17 @@ def build(public, language, version):
     masks["preference"] = {value: bitmap_of(found) for value, found in by_preference.items()}
     # Largest first (unknown sizes last), then by name: the name order is the places' own.
     largest = sorted(range(size), key=lambda position: (rows[position][4] is None, -(rows[position][4] or 0)))
-    return FacetIndex(version, array(INTEGERS, ids), masks, terms, array(INTEGERS, newest), array(INTEGERS, largest))
+    words = known_words([row[5] for row in rows] + _labels(terms, language))
+    return FacetIndex(
+        version, array(INTEGERS, ids), masks, terms, array(INTEGERS, newest), array(INTEGERS, largest), words=words
+    )
+
+
+def _labels(terms, language):
+    """The labels of the facet values offered, in ``language``: searchers type these words too."""
+    welsh = language == "cy"
+    return [
+        (term.label_cy or term.label) if welsh else term.label
+        for by_slug in terms.values()
+        for term in by_slug.values()
+    ]

@@ -129,23 +129,28 @@ def _postgres_ranked(model, plan):
     compiled = [_compile_tsquery(tsquery) for tsquery in tsqueries]
     any_sql, any_params = _compile_tsquery(_any_concept(tsqueries))
     concepts = ", ".join(f"{sql} AS c{number}" for number, (sql, _params) in enumerate(compiled))
-    matched = [f"(e.title @@ q.c{number} OR e.body @@ q.c{number})" for number in range(len(compiled))]
-    bits = " + ".join(f"(CASE WHEN {test} THEN {1 << number} ELSE 0 END)" for number, test in enumerate(matched))
-    count = " + ".join(f"(CASE WHEN {test} THEN 1 ELSE 0 END)" for test in matched)
+    if len(compiled) == 1:  # every match matches the one concept: nothing to test row by row
+        tests, bits, count = "", "1", "1"
+    else:
+        # Each concept is tested once a row, in the inner query; bits and count read the results.
+        tests = "".join(f", (e.title @@ q.c{n} OR e.body @@ q.c{n}) AS t{n}" for n in range(len(compiled)))
+        bits = " + ".join(f"(CASE WHEN t{n} THEN {1 << n} ELSE 0 END)" for n in range(len(compiled)))
+        count = " + ".join(f"t{n}::integer" for n in range(len(compiled)))
     content_types = get_descendants_content_types_pks(model)
-    # The queries are worked out once, in their own subquery (OFFSET 0 keeps the planner from
-    # copying them into every row, where they would be parsed once per row).
+    # The queries are worked out once, in their own subquery, and each row's tests and score once,
+    # in the next (OFFSET 0 keeps the planner from copying either into the expressions that use them).
     sql = (
-        f"SELECT e.object_id::integer AS id, {bits} AS bits FROM "
-        f"(SELECT {concepts}, {any_sql} AS any_concept OFFSET 0) q "
-        f"INNER JOIN {_entries()} e ON (e.title @@ q.any_concept OR e.body @@ q.any_concept) "
-        f"WHERE e.content_type_id IN ({', '.join(['%s'] * len(content_types))}) "
-        f"ORDER BY {count} DESC, "
+        f"SELECT id, {bits} AS bits FROM ("
+        f"SELECT e.object_id::integer AS id{tests}, "
         f"ts_rank(%s::float4[], e.title, q.any_concept) * e.title_norm * {TITLE_WEIGHT} "
-        "+ ts_rank(%s::float4[], e.body, q.any_concept) DESC, id DESC"
+        "+ ts_rank(%s::float4[], e.body, q.any_concept) AS score "
+        f"FROM (SELECT {concepts}, {any_sql} AS any_concept OFFSET 0) q "
+        f"INNER JOIN {_entries()} e ON (e.title @@ q.any_concept OR e.body @@ q.any_concept) "
+        f"WHERE e.content_type_id IN ({', '.join(['%s'] * len(content_types))}) OFFSET 0"
+        f") matched ORDER BY {count} DESC, score DESC, id DESC"
     )
     weights = get_sql_weights()
-    params = (*(p for _sql, params in compiled for p in params), *any_params, *content_types, weights, weights)
+    params = (weights, weights, *(p for _sql, params in compiled for p in params), *any_params, *content_types)
     return _run(sql, params)
 
 
