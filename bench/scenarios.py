@@ -5,6 +5,7 @@ Run inside bench/run.py's worker process (Django set up, the data set in place, 
 shared cache).
 """
 
+import itertools
 import random
 import statistics
 import time
@@ -95,13 +96,17 @@ def first_time_queries(seed=2026):
 
 
 def first_time_with(word, seed):
-    """First-time searches of ``word`` and one word of a community title (each pair once)."""
+    """First-time searches of ``word`` and one word of a community title (each pair once), then two."""
     from directory.models import ForumPage
 
     titles = ForumPage.objects.listed().order_by("?").values_list("title", flat=True)[:2000]
     words = sorted({part.lower() for title in titles for part in title.split() if len(part) >= 4 and part.isalpha()})
-    random.Random(seed).shuffle(words)
-    pool = iter(f"{word} {other}" for other in words if other != word)
+    words = [other for other in words if other != word]
+    rng = random.Random(seed)
+    rng.shuffle(words)
+    # Then two other words: the generated titles have too few distinct words for 100 samples of one.
+    pairs = sorted(itertools.combinations(words, 2), key=lambda pair: rng.random())
+    pool = itertools.chain((f"{word} {other}" for other in words), (f"{word} {a} {b}" for a, b in pairs))
     return lambda: "/directory/?" + urlencode({"q": next(pool)})
 
 

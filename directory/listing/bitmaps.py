@@ -35,7 +35,20 @@ def bitmap_of(positions):
 class FacetIndex:
     """The listed communities of one language, in name order, and which of them has each facet value."""
 
-    def __init__(self, version, ids, masks, terms, newest, largest, id_set=None, places_by_rank=None, words=()):
+    def __init__(
+        self,
+        version,
+        ids,
+        masks,
+        terms,
+        newest,
+        largest,
+        id_set=None,
+        places_by_rank=None,
+        words=(),
+        title_stems=None,
+        entries=None,
+    ):
         self.version = version
         self.ids = ids if isinstance(ids, array) else array(INTEGERS, ids)  # place -> community id
         self.size = len(self.ids)
@@ -49,6 +62,9 @@ class FacetIndex:
             places_by_rank = array(INTEGERS, sorted(range(self.size), key=self.ids.__getitem__))
         self.places_by_rank = places_by_rank
         self.words = words  # the known words of this language (titles, labels), sorted: for "Did you mean"
+        self.title_stems = title_stems or {}  # stem -> bitmap of the places with it in their title: for ranking
+        # SQLite: the search index entries there were at the build, and the page of each (0: not a community).
+        self.entries = entries  # (bitmap of entry ids, array: entry id -> page id) or None
 
     @cached_property
     def _places_by_id(self):
@@ -57,6 +73,13 @@ class FacetIndex:
         for place, forum_id in enumerate(self.ids):
             places[forum_id] = place
         return places
+
+    def pages_of_entries(self, entries):
+        """``(ids of the pages of the known entries, entries unknown at the build)`` (``entries`` a bitmap)."""
+        known_entries, pages = self.entries
+        known = entries & known_entries
+        found = itemgetter(*known)(pages) if len(known) > 1 else tuple(pages[entry] for entry in known)
+        return found, entries - known_entries
 
     def place_of(self, forum_id):
         """The community's place in name order, or None when it is not listed in this language."""
@@ -85,25 +108,37 @@ class FacetIndex:
     def page(self, mask, start, count, sort="name", ranked=None):
         """Ids of up to ``count`` communities of ``mask`` from ``start``, in ``sort`` order.
 
-        ``ranked`` (ids, most relevant first) gives the order for ``sort="relevance"``.
+        ``ranked`` (bitmaps of places, most relevant first: ``ranking``) gives the order for ``sort="relevance"``.
         """
         if count <= 0 or start >= len(mask):
             return []
         if sort == "name":
             return [self.ids[place] for place in mask[start : start + count]]
         if sort == "relevance":
-            order = (self.place_of(forum_id) for forum_id in ranked or ())
-        else:
-            order = iter(self.orders[sort])
+            return self._ranked_page(mask, start, count, ranked or ())
         found, skipped = [], 0
-        for place in order:
-            if place is not None and place in mask:
+        for place in iter(self.orders[sort]):
+            if place in mask:
                 if skipped < start:
                     skipped += 1
                     continue
                 found.append(self.ids[place])
                 if len(found) == count:
                     break
+        return found
+
+    def _ranked_page(self, mask, start, count, buckets):
+        """As ``page``, in the order of ``buckets`` (bitmaps of places, most relevant first)."""
+        found = []
+        for bucket in buckets:
+            part = bucket & mask
+            if start >= len(part):
+                start -= len(part)
+                continue
+            found.extend(self.ids[place] for place in part[start : start + count - len(found)])
+            start = 0
+            if len(found) == count:
+                break
         return found
 
     # --- The wire form: plain bytes and tuples, shared through the cache ------------------------
@@ -120,6 +155,8 @@ class FacetIndex:
                 facet: {slug: mask.serialize() for slug, mask in masks.items()} for facet, masks in self.masks.items()
             },
             "words": "\n".join(self.words),
+            "title_stems": {stem: places.serialize() for stem, places in self.title_stems.items()},
+            "entries": (self.entries[0].serialize(), self.entries[1].tobytes()) if self.entries else None,
             "terms": {
                 facet: [(term.slug, term.label, term.label_cy) for term in terms.values()]
                 for facet, terms in self.terms.items()
@@ -149,6 +186,12 @@ class FacetIndex:
             id_set=FrozenBitMap.deserialize(payload["id_set"]),
             places_by_rank=integers(payload["places_by_rank"]),
             words=tuple(payload["words"].split("\n")) if payload["words"] else (),
+            title_stems={stem: FrozenBitMap.deserialize(data) for stem, data in payload["title_stems"].items()},
+            entries=(
+                (FrozenBitMap.deserialize(payload["entries"][0]), integers(payload["entries"][1]))
+                if payload["entries"]
+                else None
+            ),
         )
 
 

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models.expressions import RawSQL
+from pyroaring import FrozenBitMap
 
 from directory.listing.facet_index import facet_index
 from directory.listing.query import SearchPlan, Thesaurus, plan_search
+from directory.listing.ranking import Labels, ranked_buckets
 from directory.listing.spelling import closest_known, worth_correcting
-from directory.listing.text_search import matching_sql, ranked_matches
+from directory.listing.text_search import backend_kind, concept_entries, concept_matches, entry_pages, matching_sql
 from directory.models import ForumPage, ForumStatus
 from directory.models.public import PublicScope
 
@@ -26,19 +28,27 @@ SEARCHES_KEPT = 64  # per index: popular searches are answered without the datab
 
 @dataclass(frozen=True)
 class TextMatch:
-    """What a search found: ids most relevant first, the listed ones as a bitmap, and how it was run.
+    """What a search found: the listed matches as a bitmap, in order of relevance, and how it was run.
 
-    ``plan`` is the search as run (synonyms, corrections); ``suggestion`` the visitor's words with
-    the corrected ones ("Did you mean …?"), or ''.
+    ``order`` is the matches as bitmaps of places, most relevant first (``ranking``); ``plan`` the
+    search as run (synonyms, corrections); ``suggestion`` the visitor's words with the corrected
+    ones ("Did you mean …?"), or ''.
     """
 
-    ids: list
     mask: object
+    order: list
     plan: SearchPlan
+    index: object
 
     @property
     def suggestion(self):
         return self.plan.suggestion
+
+    @cached_property
+    def ids(self):
+        """The ids of the listed matches, most relevant first."""
+        ids = self.index.ids
+        return [ids[place] for bucket in self.order for place in bucket]
 
 
 class Lexicon:
@@ -47,6 +57,7 @@ class Lexicon:
     def __init__(self, public, index):
         self.public, self.index = public, index
         self.searches = {}  # terms -> TextMatch, oldest first
+        self.labels = Labels(index)
 
     @cached_property
     def thesaurus(self):
@@ -61,8 +72,8 @@ _lexicons = weakref.WeakKeyDictionary()  # facet index -> its Lexicon: dropped w
 
 
 def search_communities(plan):
-    """``[(id, concepts matched as bits)]`` of every community whose indexed text matches ``plan``, best first."""
-    return ranked_matches(ForumPage, plan)
+    """For each concept of ``plan``, the ids of every community whose indexed text matches it."""
+    return concept_matches(ForumPage, plan)
 
 
 class Engine:
@@ -92,9 +103,9 @@ class Engine:
         return plan_search(terms, self.lexicon.thesaurus)
 
     def text_matches(self, terms):
-        """``(ids most relevant first, bitmap of the listed ones)`` for ``terms``."""
+        """``(order of relevance, bitmap of the listed matches)`` for ``terms``: ``page``'s ``ranked`` and ``mask``."""
         match = self.text_match(terms)
-        return match.ids, match.mask
+        return match.order, match.mask
 
     def text_match(self, terms):
         """The ``TextMatch`` for ``terms``: kept with the index, so a repeated search costs no query."""
@@ -108,24 +119,34 @@ class Engine:
         return match
 
     def _search(self, plan):
-        found = search_communities(plan)
-        matched = 0
-        for _forum_id, bits in found:
-            matched |= bits
-        # A word that matched nothing may be a typo: search for its closest known word too.
+        matches = self._matches(plan)
+        # A word that matched nothing listed may be a typo: search for its closest known word too.
         unmatched = {
             position: concept.words[0]
             for position, concept in enumerate(plan.concepts)
-            if not matched >> position & 1 and len(concept.words) == 1 and worth_correcting(concept.words[0])
+            if not matches[position] and len(concept.words) == 1 and worth_correcting(concept.words[0])
         }
         if unmatched:
             closest = self.lexicon.corrections(sorted(set(unmatched.values())))
             corrections = {position: closest[word] for position, word in unmatched.items() if word in closest}
             if corrections:
                 plan = plan.with_corrections(corrections)
-                found = search_communities(plan)
-        ids = [forum_id for forum_id, _bits in found]
-        return TextMatch(ids, self.index.mask_of_ids(ids), plan)
+                matches = self._matches(plan)
+        order = ranked_buckets(self.index, self.lexicon.labels, plan, matches)
+        mask = FrozenBitMap.union(*order) if order else FrozenBitMap()
+        return TextMatch(mask, order, plan, self.index)
+
+    def _matches(self, plan):
+        """For each concept of ``plan``, the bitmap of the listed communities matching it."""
+        if self.index.entries is None or backend_kind() != "sqlite":
+            return [self.index.mask_of_ids(ids) for ids in search_communities(plan)]
+        # SQLite: the entries' pages come from the index; entries written since it was built are read.
+        found = [self.index.pages_of_entries(FrozenBitMap(entries)) for entries in concept_entries(plan)]
+        unknown = FrozenBitMap.union(*(new for _pages, new in found))
+        pages = dict(entry_pages(ForumPage, list(unknown))) if unknown else {}
+        return [
+            self.index.mask_of_ids([*known, *(pages[entry] for entry in new if entry in pages)]) for known, new in found
+        ]
 
     def selection(self, facet, values):
         """The communities with any of ``values`` of ``facet``."""
@@ -189,7 +210,7 @@ def forums_matching_text(forums, terms, locale=None):
     plan = Engine(locale).text_match(terms).plan
     subquery = matching_sql(ForumPage, plan)
     if subquery is None:
-        return forums.filter(pk__in=[forum_id for forum_id, _bits in search_communities(plan)])
+        return forums.filter(pk__in={forum_id for ids in search_communities(plan) for forum_id in ids})
     return forums.filter(pk__in=RawSQL(*subquery))
 
 

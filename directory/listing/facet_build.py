@@ -16,8 +16,10 @@ from wagtail.models import Locale, Page
 from directory.listing.bitmaps import INTEGERS, FacetIndex, Term, bitmap_of, union_of
 from directory.listing.facets import FACETS
 from directory.listing.filters import ORDERINGS
+from directory.listing.ranking import title_stems
 from directory.listing.spelling import known_words
 from directory.listing.sql import union_all
+from directory.listing.text_search import backend_kind, entry_pages
 from directory.models import Audience, CommunityType, Engagement, ForumPage, ForumPageTag, Region
 from directory.models.public import CURRENT_ENGAGEMENT_STATUSES
 
@@ -176,10 +178,27 @@ def build(public, language, version):
     masks["preference"] = {value: bitmap_of(found) for value, found in by_preference.items()}
     # Largest first (unknown sizes last), then by name: the name order is the places' own.
     largest = sorted(range(size), key=lambda position: (rows[position][4] is None, -(rows[position][4] or 0)))
-    words = known_words([row[5] for row in rows] + _labels(terms, language))
+    titles = [row[5] for row in rows]
     return FacetIndex(
-        version, array(INTEGERS, ids), masks, terms, array(INTEGERS, newest), array(INTEGERS, largest), words=words
+        version,
+        array(INTEGERS, ids),
+        masks,
+        terms,
+        array(INTEGERS, newest),
+        array(INTEGERS, largest),
+        words=known_words(titles + _labels(terms, language)),
+        title_stems={stem: bitmap_of(places) for stem, places in title_stems(titles).items()},
+        entries=_entries() if backend_kind() == "sqlite" else None,
     )
+
+
+def _entries():
+    """SQLite: the search index entries of communities and the page of each (``bitmaps.FacetIndex.entries``)."""
+    found = entry_pages(ForumPage)
+    pages = array(INTEGERS, [0]) * (max((entry for entry, _page in found), default=-1) + 1)
+    for entry, page in found:
+        pages[entry] = page
+    return bitmap_of(entry for entry, _page in found), pages
 
 
 def _labels(terms, language):

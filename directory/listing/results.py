@@ -85,7 +85,7 @@ def search_directory(filters, locale=None):
     terms = filters.terms
     sort = filters.effective_sort
     match = engine.text_match(terms) if terms else None
-    ranked, scope = (match.ids, match.mask) if match else (None, engine.everything)
+    ranked, scope = (match.order, match.mask) if match else (None, engine.everything)
     chosen = {name: engine.selection(name, getattr(filters, name)) for name in FACETS if getattr(filters, name)}
 
     def narrowed(skip=None):
@@ -177,7 +177,7 @@ def search_site(query, locale=None, per_group=SITE_SEARCH_GROUP_SIZE):
         return SiteSearchResults([], 0, [], 0)
     engine = Engine(locale)
     match = engine.text_match(terms)
-    ranked, matches = match.ids, match.mask
+    ranked, matches = match.order, match.mask
     departments = engine.public.departments().search(terms)
     found = SiteSearchResults(
         communities=engine.page(matches, 0, per_group, sort="relevance", ranked=ranked),

@@ -13,7 +13,9 @@ concepts they match (all the visitor's words first), then by how well, then newe
 - any other backend (Elasticsearch, OpenSearch): its own search of all the phrases, in its order.
 
 Results are ``(id, concepts matched as bits)``, over the model's whole index: the caller keeps
-only what it lists. ``matching_sql`` is the same match, unranked, as an SQL subquery.
+only what it lists. ``matching_sql`` is the same match, unranked, as an SQL subquery, and
+``concept_matches`` the ids matching each concept, unranked: the directory's listing ranks those
+in memory (``directory.listing.ranking``), without a score for every matching row.
 """
 
 from functools import reduce
@@ -25,6 +27,8 @@ from modelsearch.conf import get_app_config
 from modelsearch.query import Or, Phrase, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.search.backends import get_search_backend
+
+from directory.listing.query import SearchPlan
 
 TITLE_WEIGHT = 2.0  # PostgreSQL: a title match counts this many times a body match of the top weight
 # SQLite: bm25() column weights, in the FTS table's column order (autocomplete, body, title).
@@ -55,6 +59,70 @@ def ranked_matches(model, plan):
         return _sqlite_ranked(model, plan)
     every = (1 << len(plan.concepts)) - 1  # an external engine says nothing of which words matched
     return [(obj.pk, every) for obj in model.objects.all().search(_modelsearch_query(plan))]
+
+
+def concept_matches(model, plan):
+    """For each concept of ``plan``, the ids of the pages of ``model`` whose indexed text matches it (one query)."""
+    if not plan:
+        return []
+    kind = backend_kind()
+    content_types = get_descendants_content_types_pks(model)
+    types = ", ".join(["%s"] * len(content_types))
+    parts, params = [], []
+    if kind == "postgres":
+        for number, tsquery in enumerate(_tsqueries(plan)):
+            query_sql, query_params = _compile_tsquery(tsquery)
+            parts.append(
+                f"SELECT {number} AS n, e.object_id::integer AS id FROM (SELECT {query_sql} AS q OFFSET 0) q "
+                f"INNER JOIN {_entries()} e ON (e.title @@ q.q OR e.body @@ q.q) WHERE e.content_type_id IN ({types})"
+            )
+            params += [*query_params, *content_types]
+    elif kind == "sqlite":
+        fts = _fts_table()
+        for number, concept in enumerate(plan.concepts):
+            parts.append(
+                f"SELECT {number} AS n, CAST(e.object_id AS integer) AS id FROM {fts} "
+                f"CROSS JOIN {_entries()} e ON e.id = {fts}.rowid "
+                f"WHERE {fts} MATCH %s AND e.content_type_id IN ({types})"
+            )
+            params += [_fts_query(concept), *content_types]
+    else:
+        return [
+            [obj.pk for obj in model.objects.all().search(_modelsearch_query(SearchPlan((concept,))))]
+            for concept in plan.concepts
+        ]
+    found = [[] for _concept in plan.concepts]
+    for number, page_id in _run(" UNION ALL ".join(parts), params):
+        found[number].append(page_id)
+    return found
+
+
+def concept_entries(plan):
+    """SQLite: for each concept of ``plan``, the ids of the index entries matching it (FTS5 alone, one query).
+
+    The entries are mapped to pages by the caller (``entry_pages``, kept with the facet index),
+    which saves reading each matching entry's row.
+    """
+    fts = _fts_table()
+    parts = [f"SELECT {number}, rowid FROM {fts} WHERE {fts} MATCH %s" for number in range(len(plan.concepts))]
+    found = [[] for _concept in plan.concepts]
+    for number, entry in _run(" UNION ALL ".join(parts), [_fts_query(concept) for concept in plan.concepts]):
+        found[number].append(entry)
+    return found
+
+
+def entry_pages(model, entries=None):
+    """``[(entry id, page id)]`` of the index entries of ``model``'s pages (of only ``entries`` when given)."""
+    content_types = get_descendants_content_types_pks(model)
+    sql = (
+        f"SELECT id, CAST(object_id AS integer) FROM {_entries()} "
+        f"WHERE content_type_id IN ({', '.join(['%s'] * len(content_types))})"
+    )
+    params = list(content_types)
+    if entries is not None:
+        sql += f" AND id IN ({', '.join(['%s'] * len(entries))})"
+        params += list(entries)
+    return _run(sql, params)
 
 
 def matching_sql(model, plan):
