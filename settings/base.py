@@ -132,6 +132,8 @@ DATABASES = {
 DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 if DATABASE_IS_POSTGRES:
     INSTALLED_APPS.append("django.contrib.postgres")
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # web workers and the task worker write too:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)  # wait, not fail
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -181,12 +183,10 @@ RATELIMIT_USE_CACHE = "ratelimit"
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-# Facet indexes are built once per public change and shared through this cache (directory/listing/facet_index.py).
-FACET_INDEX_CACHE = "default"
+FACET_INDEX_CACHE = "default"  # where each public change's facet indexes are shared (directory/listing/facet_index.py)
 # Never cached, and sent "Cache-Control: private, no-store" (health checks reach the database).
 PAGE_CACHE_PRIVATE_PATHS = [r"^/admin/", r"^/documents/", r"^/(?:cy/)?listing/", r"^/healthz$", r"^/readyz$"]
-# Cache-Control of public pages: browsers keep them PUBLIC_CACHE_MAX_AGE seconds, a CDN
-# PUBLIC_CACHE_S_MAXAGE (a publish reaches CDN visitors within that time).
+# Cache-Control of public pages: browsers keep them PUBLIC_CACHE_MAX_AGE s, a CDN PUBLIC_CACHE_S_MAXAGE s.
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE", "60"))
 PUBLIC_CACHE_S_MAXAGE = int(os.environ.get("PUBLIC_CACHE_S_MAXAGE", "300"))
 PUBLIC_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PUBLIC_CACHE_STALE_WHILE_REVALIDATE", "60"))
