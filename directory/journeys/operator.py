@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.protection import private_page, public_form
+from directory.badges import badge_snippet, has_badge
 from directory.forum_details import details_from_form, details_from_forum
 from directory.history import public_history
 from directory.journeys.forms import (
@@ -75,8 +77,16 @@ def listing(request, token):
         "can_change": can_change(nomination),
         "confirmed": request.GET.get("confirmed") == "1",
         "updated": request.GET.get("updated") == "1",
+        "badge_snippets": badge_snippets(forum),
     }
     return TemplateResponse(request, "directory/operator_listing.html", context)
+
+
+def badge_snippets(forum):
+    """The badge's HTML in English and in Welsh, for a listed entry's operator to copy; none otherwise."""
+    if not has_badge(forum):
+        return []
+    return [(_("Badge in English"), badge_snippet(forum, "en")), (_("Badge in Welsh"), badge_snippet(forum, "cy"))]
 
 
 @private_page
