@@ -184,7 +184,7 @@ def test_stopping_deletes_the_address_and_its_emails(directory_index, django_cap
 
 
 def test_a_community_published_reaches_immediate_subscribers(directory_index, django_capture_on_commit_callbacks):
-    """"As soon as a community is listed" means the publish itself sends the email."""
+    """Subscribers who chose "as soon as a community is listed" are written to by the publish itself."""
     confirmed(django_capture_on_commit_callbacks, frequency=Frequency.IMMEDIATELY)
     forum = ForumPageFactory(parent=directory_index, topics=["money"], live=False, title="Fresh Money")
     with django_capture_on_commit_callbacks(execute=True):
