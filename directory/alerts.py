@@ -32,8 +32,8 @@ from directory.emails import public_url, queue_email, render_email_body, single_
 from directory.listing.engine import forums_matching_text
 from directory.listing.facets import FACET_LABELS, FACETS
 from directory.listing.filters import DirectoryFilters
-from directory.models import AlertSubscription, Audience, CommunityType, DepartmentPage, ForumPage, Region
-from directory.models.public import listed_forums
+from directory.models import AlertSubscription, Audience, CommunityType, ForumPage, ForumPageTag, Region
+from directory.models.public import listed_forums, public_departments
 
 Frequency = AlertSubscription.Frequency
 LINK_SALTS = {
@@ -96,12 +96,16 @@ def describe_search(search):
 
 
 def names_of(facet, slugs):
-    """The names of a facet's values, in the order given; a slug without a name as it is."""
+    """The names of a facet's values, in the order given, as the public may see them.
+
+    A topic is named only when a listed community in this language has it, a department only when
+    it is public (as the listing's own filters say); any other slug is shown as it was asked for.
+    """
     if facet == "topic":
-        names = dict(Tag.objects.filter(slug__in=slugs).values_list("slug", "name"))
+        in_use = ForumPageTag.objects.filter(content_object__in=listed_forums()).values("tag_id")
+        names = dict(Tag.objects.filter(slug__in=slugs, pk__in=in_use).values_list("slug", "name"))
     elif facet == "department":
-        departments = DepartmentPage.objects.live().filter(slug__in=slugs, locale=Locale.get_active())
-        names = dict(departments.values_list("slug", "title"))
+        names = dict(public_departments().filter(slug__in=slugs).values_list("slug", "title"))
     elif facet in NAMED_BY:
         names = {term.slug: str(term) for term in NAMED_BY[facet].objects.filter(slug__in=slugs)}
     else:
