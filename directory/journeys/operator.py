@@ -32,6 +32,7 @@ from directory.nominations import (
     submit_operator_update,
 )
 from directory.private_links import LinkRevoked, nomination_for_token
+from directory.verification import check_verification, meta_tag, verification_token, well_known_url
 
 CAN_CHANGE = ("pending", "changes_requested", "approved")
 
@@ -68,6 +69,9 @@ def listing(request, token):
     if request.method == "POST" and request.POST.get("action") == "confirm" and can_change(nomination):
         confirm_still_accurate(nomination)
         return HttpResponseRedirect(listing_url(token) + "?confirmed=1")
+    if request.method == "POST" and request.POST.get("action") == "verify" and can_change(nomination):
+        found = check_verification(forum).found
+        return HttpResponseRedirect(listing_url(token) + ("?verified=1" if found else "?verified=0"))
     context = {
         "nomination": nomination,
         "forum": forum,
@@ -78,8 +82,16 @@ def listing(request, token):
         "confirmed": request.GET.get("confirmed") == "1",
         "updated": request.GET.get("updated") == "1",
         "badge_snippets": badge_snippets(forum),
+        "verification": verification_context(forum) if can_change(nomination) else None,
+        "verified": request.GET.get("verified"),
     }
     return TemplateResponse(request, "directory/operator_listing.html", context)
+
+
+def verification_context(forum):
+    """What the operator places on their website to be shown as verified, and where."""
+    token = verification_token(forum)
+    return {"token": token, "meta_tag": meta_tag(token), "file_url": well_known_url(forum.website)}
 
 
 def badge_snippets(forum):
