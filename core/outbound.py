@@ -88,7 +88,8 @@ def pinned_request(client, url, headers):
 def fetch_public(url, *, max_bytes, timeout, user_agent, max_redirects=10):
     """GET ``url`` on the public internet: ``Fetched``, or ``RefusedAddress`` / ``FetchFailed``."""
     deadline = time.monotonic() + timeout
-    with httpx.Client(follow_redirects=False, timeout=timeout, verify=True) as client:
+    # trust_env=False: a proxy named in the environment must not carry the request past these checks.
+    with httpx.Client(follow_redirects=False, timeout=timeout, verify=True, trust_env=False) as client:
         for _hop in range(max_redirects + 1):
             if time.monotonic() > deadline:
                 raise FetchFailed(f"No answer within {timeout:g} seconds")

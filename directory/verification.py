@@ -1,7 +1,6 @@
 """Verified operators: proof that whoever manages an entry controls the community's website.
 
-The operator is given a token (``verification_token``: an HMAC of the entry's translation key, so
-it is the same in every language and needs no storage) to place either in a
+The operator is given a token (``directory.verification_tokens``) to place either in a
 ``<meta name="peer-support-directory-verification" content="…">`` tag on the website's home page
 or in the file ``/.well-known/peer-support-directory-verification.txt``. ``check_verification``
 ("Check now" on the operator's page, and the scheduled link check through ``recheck_verified``)
@@ -15,13 +14,11 @@ keeps its state until it does (sites have bad days, as the link checker knows).
 
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core.outbound import FetchFailed, RefusedAddress, fetch_public
@@ -29,25 +26,10 @@ from directory.caching import public_content_changed
 from directory.editor_alerts import alert_editors
 from directory.linkcheck import MAX_REDIRECTS, user_agent
 from directory.models import ForumPage
+from directory.verification_tokens import META_NAME, claim_token, verification_token, well_known_url
 
-META_NAME = "peer-support-directory-verification"
-WELL_KNOWN_PATH = "/.well-known/peer-support-directory-verification.txt"
 HOME_PAGE_MAX_BYTES = 512 * 1024  # the meta tag is in the <head>: the start of the page is enough
 FILE_MAX_BYTES = 4 * 1024
-
-
-def verification_token(forum, purpose="operator"):
-    """The token that proves control of ``forum``'s website (a claim passes ``purpose=f"claim-{pk}"``)."""
-    return "psd-" + salted_hmac(f"directory.verification.{purpose}", str(forum.translation_key)).hexdigest()[:32]
-
-
-def meta_tag(token):
-    return f'<meta name="{META_NAME}" content="{token}">'
-
-
-def well_known_url(website):
-    parts = urlsplit(website)
-    return urlunsplit((parts.scheme, parts.netloc, WELL_KNOWN_PATH, "", ""))
 
 
 class MetaTokens(HTMLParser):
@@ -138,3 +120,8 @@ def recheck_verified(now=None):
         if forum.translation_key not in checked:
             checked[forum.translation_key] = check_verification(forum, now)
     return checked
+
+
+def claim_is_verified(claim):
+    """Whether the claimant's own token is on the community's website: their claim can be approved at once."""
+    return token_on_site(claim.forum.website, claim_token(claim)).found

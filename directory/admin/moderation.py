@@ -21,6 +21,7 @@ from wagtail.admin.widgets import HeaderButton
 from directory.admin.decisions import (
     AcceptSuggestionView,
     ApproveClaimView,
+    ApproveVerifiedClaimView,
     DeclineNominationView,
     DeclineSuggestionView,
     DismissReportView,
@@ -178,7 +179,11 @@ class ClaimViewSet(ModerationViewSet):
         "editor_comment",
         "submitted_at",
     ]
-    decisions = [("approve", _("Approve claim"), ApproveClaimView), ("decline", _("Decline"), DeclineNominationView)]
+    decisions = [
+        ("approve_verified", _("Check the website and approve"), ApproveVerifiedClaimView),
+        ("approve", _("Approve claim"), ApproveClaimView),
+        ("decline", _("Decline"), DeclineNominationView),
+    ]
 
 
 class SuggestionInspectView(ModerationInspectView):

@@ -32,7 +32,8 @@ from directory.nominations import (
     submit_operator_update,
 )
 from directory.private_links import LinkRevoked, nomination_for_token
-from directory.verification import check_verification, meta_tag, verification_token, well_known_url
+from directory.verification import check_verification
+from directory.verification_tokens import token_instructions, verification_token
 
 CAN_CHANGE = ("pending", "changes_requested", "approved")
 
@@ -90,8 +91,7 @@ def listing(request, token):
 
 def verification_context(forum):
     """What the operator places on their website to be shown as verified, and where."""
-    token = verification_token(forum)
-    return {"token": token, "meta_tag": meta_tag(token), "file_url": well_known_url(forum.website)}
+    return token_instructions(verification_token(forum), forum.website)
 
 
 def badge_snippets(forum):

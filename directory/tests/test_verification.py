@@ -15,13 +15,8 @@ from directory.models import ForumPage
 from directory.tests.factories import ForumPageFactory
 from directory.tests.nomination_helpers import SAMPLE_CONTACT, approve, sample_details
 from directory.translation import ensure_welsh_tree
-from directory.verification import (
-    WELL_KNOWN_PATH,
-    check_verification,
-    meta_tag,
-    recheck_verified,
-    verification_token,
-)
+from directory.verification import check_verification, recheck_verified
+from directory.verification_tokens import WELL_KNOWN_PATH, claim_token, meta_tag, verification_token
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
@@ -164,3 +159,39 @@ def test_the_operator_checks_now_from_their_private_page(client, site_tree, edit
     response = client.post(f"/listing/{token}/", {"action": "verify"}, follow=True)
     assert "We found the token on your website" in response.content.decode()
     assert ForumPage.objects.get(pk=forum.pk).operator_verified_at is not None
+
+
+def claim_for(forum, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return nominations.submit_claim(forum, {"contact_name": "New Owner", "contact_email": "owner@example.org"})
+
+
+def test_a_claimant_is_given_their_own_token(forum, django_capture_on_commit_callbacks):
+    """Someone claiming an entry learns how to prove they run the site, with a token only they have."""
+    claim = claim_for(forum, django_capture_on_commit_callbacks)
+    body = mail.outbox[-1].body
+    assert claim_token(claim) in body and WELL_KNOWN_PATH in body
+    assert verification_token(forum) not in body, "the current operator's token is not the claimant's"
+
+
+def test_a_verified_claim_is_approved_in_one_decision(
+    client, forum, website, editor, django_capture_on_commit_callbacks
+):
+    """An editor approves a claimant who proved they run the website with one decision; one who has not
+    is left for the usual checks."""
+    claim = claim_for(forum, django_capture_on_commit_callbacks)
+    client.force_login(editor)
+    inspect = client.get(f"/admin/claims/inspect/{claim.pk}/").content.decode()
+    assert "Check the website and approve" in inspect
+    url = f"/admin/claims/approve_verified/{claim.pk}/"
+    website.routes["/"] = home_page_with(meta_tag(verification_token(forum)))  # the old operator's: not enough
+    response = client.post(url, follow=True)
+    assert "token is not on the website" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == "pending"
+    website.routes["/"] = home_page_with(meta_tag(claim_token(claim)))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    claim.refresh_from_db()
+    assert claim.status == "approved"
+    assert ForumPage.objects.get(pk=forum.pk).get_latest_revision_as_object().contact_email == "owner@example.org"
