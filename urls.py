@@ -11,8 +11,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core.password_reset import ThrottledPasswordResetView
 from directory.admin import workflow as workflow_views
+from directory.journeys import alerts as alert_views
 from directory.journeys import operator as operator_views
-from directory.opendata import exports
+from directory.opendata import badge, exports
 from directory.opendata.api import api_router
 from home import pages as home_pages
 from home import views as home_views
@@ -51,6 +52,12 @@ urlpatterns += i18n_patterns(
     path("feeds/", include("directory.opendata.feeds")),
     path("directory/export.csv", exports.export_csv, name="directory_export_csv"),
     path("directory/export.json", exports.export_json, name="directory_export_json"),
+    path("directory/<str:slug>/badge.svg", badge.badge_svg, name="directory_badge"),
+    path("alerts/new/", alert_views.new_alert, name="alert_new"),
+    path("alerts/sent/", alert_views.alert_sent, name="alert_sent"),
+    path("alerts/confirm/<str:signed>/", alert_views.confirm, name="alert_confirm"),
+    path("alerts/manage/<str:signed>/", alert_views.manage, name="alert_manage"),
+    path("alerts/unsubscribe/<str:signed>/", alert_views.unsubscribe, name="alert_unsubscribe"),
     path("listing/<str:token>/", operator_views.listing, name="operator_listing"),
     path("listing/<str:token>/update/", operator_views.update, name="operator_update"),
     path("listing/<str:token>/remove/", operator_views.removal, name="operator_removal"),

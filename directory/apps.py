@@ -29,6 +29,10 @@ class DirectoryConfig(AppConfig):
 
         connect_search_reindexing()
 
+        from directory.alerts import connect_alerts
+
+        connect_alerts()
+
         from directory.admin.panels import use_forum_edit_handler
 
         use_forum_edit_handler()

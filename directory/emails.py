@@ -14,7 +14,8 @@ from django.utils import translation
 
 from directory.models import OutboundEmail
 
-PRIVATE_LINK = re.compile(r"(/listing/)[A-Za-z0-9_-]{20,}")
+# An operator's private link, and an email alert's signed confirm / manage / unsubscribe links.
+PRIVATE_LINK = re.compile(r"(/listing/|/alerts/(?:confirm|manage|unsubscribe)/)[A-Za-z0-9_:-]{20,}")
 # Line breaks of every kind (what str.splitlines() splits on) and other control characters: in
 # an email header they are refused (header injection) or break the header.
 HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -44,14 +45,22 @@ def render_email_body(template_name, context, language=None):
         return render_to_string(f"directory/emails/{template_name}.txt", context).strip() + "\n"
 
 
-def queue_email(to, subject, body, nomination=None):
+def queue_email(to, subject, body, nomination=None, alert=None, headers=None):
     """Store an email and send it in the background after the current transaction commits.
 
     Returns the ``OutboundEmail``; it exists (status "queued") before any attempt to send it.
+    ``alert``: the email alert it belongs to (deleted with it); ``headers``: extra headers.
     """
     from directory.tasks import send_outbound_email
 
-    email = OutboundEmail.objects.create(to=to, subject=single_line_subject(subject), body=body, nomination=nomination)
+    email = OutboundEmail.objects.create(
+        to=to,
+        subject=single_line_subject(subject),
+        body=body,
+        nomination=nomination,
+        alert=alert,
+        headers=headers or {},
+    )
     # robust: a queue that refuses one email must not stop the others queued in this transaction.
     transaction.on_commit(lambda: send_outbound_email.enqueue(email.pk), robust=True)
     return email

@@ -32,6 +32,7 @@ from directory.private_links import (
 )
 from directory.site_tree import MODERATION_WORKFLOW
 from directory.translation import create_translation_aliases
+from directory.verification_tokens import claim_token, token_instructions
 
 
 class DuplicateEntry(Exception):
@@ -313,7 +314,7 @@ def submit_claim(forum, contact, sent_quickly=False):
         claim.contact_email,
         _("Your claim %(reference)s: %(title)s"),
         "claim_received",
-        {"nomination": claim, "forum": forum},
+        {"nomination": claim, "forum": forum, "verification": token_instructions(claim_token(claim), forum.website)},
         nomination=claim,
         subject_params={"reference": claim.reference, "title": forum.title},
     )

@@ -46,7 +46,13 @@ def send_outbound_email(email_id):
         return "not queued"
     try:
         # Subjects queued before they were made single-line are made so here.
-        message = EmailMessage(single_line_subject(email.subject), email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
+        message = EmailMessage(
+            single_line_subject(email.subject),
+            email.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [email.to],
+            headers=email.headers or None,
+        )
         message.send(fail_silently=False)
     except CANNOT_EVER_SEND as error:
         return record_failed_attempt(email, error, final=True)
@@ -58,7 +64,8 @@ def send_outbound_email(email_id):
     email.last_error = ""
     # Only the token's hash is kept anywhere else; once delivered, the copy in the body goes too.
     email.body = redact_private_links(email.body)
-    email.save(update_fields=["attempts", "status", "sent_at", "last_error", "body"])
+    email.headers = {name: redact_private_links(value) for name, value in (email.headers or {}).items()}
+    email.save(update_fields=["attempts", "status", "sent_at", "last_error", "body", "headers"])
     return "sent"
 
 

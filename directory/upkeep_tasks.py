@@ -6,7 +6,7 @@ Each wraps the same function the management command calls, so ``enqueue()`` from
 
 from django_tasks import task
 
-from directory import linkcheck, reviews
+from directory import linkcheck, reviews, verification
 
 
 @task()
@@ -19,7 +19,10 @@ def send_review_reminders():
 
 @task()
 def check_links():
-    """Check every live community's web address, record the results and prune old ones."""
+    """Check every live community's web address, record the results and prune old ones; and that each
+    verified operator's token is still on their website."""
     run = linkcheck.check_forum_links()
     pruned = linkcheck.prune_link_checks()
-    return {"checked": len(run.forums), "failing": len(run.failing), "pruned": pruned}
+    verified = verification.recheck_verified()
+    still = sum(1 for check in verified.values() if check.found)
+    return {"checked": len(run.forums), "failing": len(run.failing), "pruned": pruned, "verified": still}

@@ -5,6 +5,7 @@ from directory import upstream
 # Each import registers that area's hooks, viewsets and reports.
 from directory.admin import (  # noqa: F401
     access,
+    alert_counts,
     compare,
     dashboard,
     decisions,

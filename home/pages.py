@@ -15,7 +15,7 @@ from home.context_processors import language_prefix
 # When each page's wording last changed; shown on the page, as the regulations ask for the
 # accessibility statement.
 ACCESSIBILITY_STATEMENT_PREPARED = date(2026, 11, 23)
-PRIVACY_NOTICE_UPDATED = date(2026, 11, 23)
+PRIVACY_NOTICE_UPDATED = date(2026, 12, 5)
 
 
 def render_fixed_page(request, title, body_template, **context):

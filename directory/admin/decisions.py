@@ -23,6 +23,7 @@ from directory.emails import retry_failed_email
 from directory.models import EditSuggestion, Nomination, OutboundEmail, ProblemReport
 from directory.nominations import AlreadyDecided, approve_claim, decline_nomination
 from directory.suggestions import accept_suggestion, decline_suggestion, resolve_problem_report
+from directory.verification import claim_is_verified
 
 
 class DecisionView(generic.base.WagtailAdminTemplateMixin, FormView):
@@ -118,6 +119,23 @@ class ApproveClaimView(DecisionView):
 
     def act(self, record, user, cleaned_data):
         approve_claim(record, user)
+
+
+class ApproveVerifiedClaimView(ApproveClaimView):
+    """One decision for a claimant who proved they run the website: checked, then approved at once."""
+
+    action_label = _("Check the website and approve")
+    description = _(
+        "We look for the claimant's own token on the community's website (its home page or "
+        "/.well-known/ file). If it is there, the claim is approved at once, as “Approve claim” does. "
+        "If not, nothing changes and you can check the claim as usual."
+    )
+
+    def form_valid(self, form):
+        if not claim_is_verified(self.object):
+            messages.warning(self.request, _("The claimant's token is not on the website. Check the claim as usual."))
+            return HttpResponseRedirect(self.inspect_url)
+        return super().form_valid(form)
 
 
 class AcceptSuggestionView(DecisionView):

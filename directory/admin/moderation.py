@@ -7,6 +7,7 @@ an entry, the review panel. Nominations themselves are approved in Wagtail's own
 (``directory.admin.access``).
 """
 
+from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -20,6 +21,7 @@ from wagtail.admin.widgets import HeaderButton
 from directory.admin.decisions import (
     AcceptSuggestionView,
     ApproveClaimView,
+    ApproveVerifiedClaimView,
     DeclineNominationView,
     DeclineSuggestionView,
     DismissReportView,
@@ -177,7 +179,11 @@ class ClaimViewSet(ModerationViewSet):
         "editor_comment",
         "submitted_at",
     ]
-    decisions = [("approve", _("Approve claim"), ApproveClaimView), ("decline", _("Decline"), DeclineNominationView)]
+    decisions = [
+        ("approve_verified", _("Check the website and approve"), ApproveVerifiedClaimView),
+        ("approve", _("Approve claim"), ApproveClaimView),
+        ("decline", _("Decline"), DeclineNominationView),
+    ]
 
 
 class SuggestionInspectView(ModerationInspectView):
@@ -190,7 +196,24 @@ class SuggestionInspectView(ModerationInspectView):
         )
 
 
+def recipient(email):
+    """Who an email went to, for editors: an alert subscriber's address stays private."""
+    return _("An alert subscriber") if email.alert_id else email.to
+
+
+class OutboundEmailIndexView(generic.IndexView):
+    def search_queryset(self, queryset):
+        """By subject, or by address for every email but an alert subscriber's (their address stays private)."""
+        if not self.is_searching:
+            return queryset
+        words = self.search_query
+        return queryset.filter(Q(subject__icontains=words) | Q(to__icontains=words, alert__isnull=True))
+
+
 class OutboundEmailInspectView(ModerationInspectView):
+    def get_to_display_value(self):
+        return recipient(self.object)
+
     def get_body_display_value(self):
         """The email as sent, without the private link (editors do not need the operator's key)."""
         return format_html("<pre>{}</pre>", redact_private_links(self.object.body))
@@ -266,7 +289,7 @@ class OutboundEmailViewSet(ModerationViewSet):
     inspect_view_class = OutboundEmailInspectView
     list_display = [
         "subject",
-        "to",
+        Column("to", label=_("to"), accessor=recipient),
         Column("status", accessor="get_status_display"),
         "attempts",
         "created_at",
@@ -274,6 +297,7 @@ class OutboundEmailViewSet(ModerationViewSet):
     ]
     list_filter = ["status"]
     search_fields = ["subject", "to"]
+    index_view_class = OutboundEmailIndexView
     inspect_view_fields = [
         "to",
         "subject",

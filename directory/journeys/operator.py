@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.protection import private_page, public_form
+from directory.badges import badge_snippet, has_badge
 from directory.forum_details import details_from_form, details_from_forum
 from directory.history import public_history
 from directory.journeys.forms import (
@@ -30,6 +32,8 @@ from directory.nominations import (
     submit_operator_update,
 )
 from directory.private_links import LinkRevoked, nomination_for_token
+from directory.verification import check_verification
+from directory.verification_tokens import token_instructions, verification_token
 
 CAN_CHANGE = ("pending", "changes_requested", "approved")
 
@@ -66,6 +70,9 @@ def listing(request, token):
     if request.method == "POST" and request.POST.get("action") == "confirm" and can_change(nomination):
         confirm_still_accurate(nomination)
         return HttpResponseRedirect(listing_url(token) + "?confirmed=1")
+    if request.method == "POST" and request.POST.get("action") == "verify" and can_change(nomination):
+        found = check_verification(forum).found
+        return HttpResponseRedirect(listing_url(token) + ("?verified=1" if found else "?verified=0"))
     context = {
         "nomination": nomination,
         "forum": forum,
@@ -75,8 +82,23 @@ def listing(request, token):
         "can_change": can_change(nomination),
         "confirmed": request.GET.get("confirmed") == "1",
         "updated": request.GET.get("updated") == "1",
+        "badge_snippets": badge_snippets(forum),
+        "verification": verification_context(forum) if can_change(nomination) else None,
+        "verified": request.GET.get("verified"),
     }
     return TemplateResponse(request, "directory/operator_listing.html", context)
+
+
+def verification_context(forum):
+    """What the operator places on their website to be shown as verified, and where."""
+    return token_instructions(verification_token(forum), forum.website)
+
+
+def badge_snippets(forum):
+    """The badge's HTML in English and in Welsh, for a listed entry's operator to copy; none otherwise."""
+    if not has_badge(forum):
+        return []
+    return [(_("Badge in English"), badge_snippet(forum, "en")), (_("Badge in Welsh"), badge_snippet(forum, "cy"))]
 
 
 @private_page

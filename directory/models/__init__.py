@@ -1,5 +1,6 @@
 """The directory's data: pages, vocabularies, moderation records and upkeep records."""
 
+from .alerts import AlertSubscription
 from .choices import (
     DepartmentKind,
     EngagementMode,
@@ -22,6 +23,7 @@ from .upkeep import LinkCheck, PublicContentChange, ReviewReminder
 from .workflow import DecisionAlreadyTaken, DirectoryModerationTask, RequestChangesForm
 
 __all__ = [
+    "AlertSubscription",
     "Audience",
     "CommunityType",
     "DecisionAlreadyTaken",

@@ -256,6 +256,8 @@ class ForumPage(TranslatedPrivacy, PageViews, Page):
     )
     link_checked_at = models.DateTimeField(_("link last checked"), null=True, blank=True, editable=False)
     link_failures = models.PositiveSmallIntegerField(_("failed link checks in a row"), default=0, editable=False)
+    # Set and cleared by the verification checks (directory.verification), never by a revision.
+    operator_verified_at = models.DateTimeField(_("verified by the operator"), null=True, blank=True, editable=False)
 
     # Private: never rendered, exported, indexed or served.
     contact_name = models.CharField(
@@ -348,6 +350,12 @@ class ForumPage(TranslatedPrivacy, PageViews, Page):
             errors["status_reason"] = _("Say why the community is delisted; the reason is shown publicly.")
         if errors:
             raise ValidationError(errors)
+
+    def with_content_json(self, content):
+        """A revision restores the content, not whether the operator's website proves it is theirs."""
+        page = super().with_content_json(content)
+        page.operator_verified_at = self.operator_verified_at
+        return page
 
     def get_sitemap_urls(self, request=None):
         """A delisted community keeps its page but is not offered to search engines."""

@@ -172,6 +172,12 @@ class OutboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
     nomination = models.ForeignKey(Nomination, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
+    # An alert's emails go with the alert: unsubscribing leaves no copy of the address behind.
+    alert = models.ForeignKey(
+        "directory.AlertSubscription", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
+    # Extra headers (an alert's List-Unsubscribe), sent as they are.
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

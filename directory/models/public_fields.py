@@ -111,6 +111,8 @@ FORUM_FIELDS = (
     PublicField("last_verified", history=False),
     PublicField("first_published_at", export=Export.UTC, api=False, history=False),
     PublicField("last_published_at", export=Export.UTC, api=False, history=False),
+    # When the operator proved they run the community's website (None: not verified).
+    PublicField("operator_verified_at", export=Export.UTC, history=False),
 )
 
 

@@ -292,7 +292,7 @@ def test_scheduled_task_checks_every_live_community(forums, settings):
     settings.DIRECTORY_LINK_CHECK_TIMEOUT = TIMEOUT
     result = check_links.enqueue()
 
-    assert result.return_value == {"checked": 4, "failing": 2, "pruned": 0}
+    assert result.return_value == {"checked": 4, "failing": 2, "pruned": 0, "verified": 0}
     assert LinkCheck.objects.count() == 4
 
 

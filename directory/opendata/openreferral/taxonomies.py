@@ -1,7 +1,8 @@
 """The directory's vocabularies as HSDS taxonomies and taxonomy terms.
 
-Six taxonomies: topics (taggit tags), audiences, regions, community types (editable
-snippets), and the fixed choices of engagement preference and welcomed ways of taking part.
+Seven taxonomies: topics (taggit tags), audiences, regions, community types (editable
+snippets), the fixed choices of engagement preference and welcomed ways of taking part, and
+whether the operator is verified.
 A term's id is derived from its taxonomy and slug (see ``identifiers``), so it survives edits
 of its name and a rebuilt database.
 """
@@ -55,6 +56,11 @@ TAXONOMIES = (
         _("Ways of taking part welcomed"),
         _("How the community welcomes public servants taking part: answers, hosted Q&A, referrals, posts."),
     ),
+    Taxonomy(
+        "verification",
+        _("Verification"),
+        _("Whether the community's operator has proved they run its website."),
+    ),
 )
 TAXONOMIES_BY_KIND = {taxonomy.kind: taxonomy for taxonomy in TAXONOMIES}
 TAXONOMIES_BY_ID = {taxonomy.id: taxonomy for taxonomy in TAXONOMIES}
@@ -81,6 +87,9 @@ def vocabulary_term(kind, term):
     return Term(kind, term.slug, term.display_name, term.description)
 
 
+OPERATOR_VERIFIED = Term("verification", "operator-verified", _("Verified by the community's operator"))
+
+
 def choice_terms(kind, choices, selected=None):
     return [Term(kind, value, str(label)) for value, label in choices.choices if selected is None or value in selected]
 
@@ -94,6 +103,8 @@ def forum_terms(forum):
         terms.append(vocabulary_term("community_type", forum.community_type))
     terms += choice_terms("engagement_preference", EngagementPreference, {forum.engagement_preference})
     terms += choice_terms("engagement_mode", EngagementMode, set(forum.welcomed_modes))
+    if forum.operator_verified_at is not None:
+        terms.append(OPERATOR_VERIFIED)
     return terms
 
 
@@ -109,6 +120,7 @@ def all_terms(forums):
         terms += [vocabulary_term(kind, term) for term in model.objects.order_by("name")]
     terms += choice_terms("engagement_preference", EngagementPreference)
     terms += choice_terms("engagement_mode", EngagementMode)
+    terms.append(OPERATOR_VERIFIED)
     return terms
 
 
