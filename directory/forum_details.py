@@ -6,6 +6,8 @@ regions as sorted lists of ids, topics as sorted names, welcomed modes as a list
 Private fields (contact details, editor notes) are never part of it.
 """
 
+from taggit.models import Tag
+
 from directory.models import Audience, EngagementMode, Region
 
 TEXT_FIELDS = (
@@ -43,6 +45,19 @@ def clean_topic_names(names):
         if name and name.lower() not in seen:
             seen[name.lower()] = name
     return sorted(seen.values(), key=str.lower)
+
+
+def spelled_as_existing_topics(names):
+    """Each topic name as an existing topic spells it, when the two differ only in case.
+
+    taggit matches names exactly, so "Parenting" beside an existing "parenting" would become a
+    second topic with the address "parenting_1". Names differing only in case share a slug, so
+    the existing topics are found by slug (one query) and compared case-insensitively in Python,
+    which knows every language's letters (SQLite's own comparison knows only ASCII).
+    """
+    slugs = {Tag().slugify(name) for name in names}
+    existing = {tag.casefold(): tag for tag in Tag.objects.filter(slug__in=slugs).values_list("name", flat=True)}
+    return clean_topic_names(existing.get(name.casefold(), name) for name in names)
 
 
 def details_from_forum(forum):
@@ -96,7 +111,7 @@ def apply_forum_details(forum, details):
     if "community_type" in details:
         forum.community_type_id = details["community_type"]
     if "topics" in details:
-        forum.topics.set(clean_topic_names(details["topics"]))
+        forum.topics.set(spelled_as_existing_topics(clean_topic_names(details["topics"])))
     if "audiences" in details:
         forum.audiences.set(list(Audience.objects.filter(pk__in=details["audiences"])))
     if "regions" in details:
