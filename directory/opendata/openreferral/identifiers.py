@@ -55,7 +55,12 @@ def location_id(forum):
 
 
 def service_at_location_id(forum):
-    return derived_id("service_at_location", service_id(forum))
+    return service_at_location_id_of_service(service_id(forum))
+
+
+def service_at_location_id_of_service(service_key):
+    """The id of the virtual location of the service whose id is ``service_key``."""
+    return derived_id("service_at_location", service_key)
 
 
 def attribute_id(forum, term_id):
