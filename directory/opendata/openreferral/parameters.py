@@ -2,7 +2,8 @@
 
 A value the API cannot understand raises ``BadParameter``, which the endpoint turns into a JSON
 400 naming the parameter. HSDS's booleans (``full``, ``minimal``, ``full_service``,
-``top_only``) are ``true`` or ``false``; an empty or other value is refused rather than guessed.
+``top_only``) are ``true`` or ``false``. A number, id, date or boolean sent empty (``?page=``) is
+refused too, rather than read as absent: the client meant something, and we cannot tell what.
 ``text`` is Open Referral UK's name for ``search`` and works the same.
 """
 
@@ -30,9 +31,14 @@ class BadParameter(Exception):
         self.message = message
 
 
+def sent_value(request, name):
+    """The parameter's value, stripped; None when it was not sent at all."""
+    return request.GET[name].strip() if name in request.GET else None
+
+
 def whole_number_parameter(request, name, default, maximum):
-    text = request.GET.get(name, "").strip()
-    if not text:
+    text = sent_value(request, name)
+    if text is None:
         return default
     # isdigit() alone accepts characters such as "²" that int() refuses.
     if not (text.isascii() and text.isdigit()) or len(text) > 9 or not 1 <= int(text) <= maximum:
@@ -41,8 +47,8 @@ def whole_number_parameter(request, name, default, maximum):
 
 
 def uuid_parameter(request, name):
-    text = request.GET.get(name, "").strip()
-    if not text:
+    text = sent_value(request, name)
+    if text is None:
         return None
     try:
         return str(uuid.UUID(text))
@@ -52,9 +58,10 @@ def uuid_parameter(request, name):
 
 def boolean_parameter(request, name):
     """``true`` or ``false`` (also 1 or 0); False when the parameter is not sent."""
-    if name not in request.GET:
+    text = sent_value(request, name)
+    if text is None:
         return False
-    value = BOOLEANS.get(request.GET[name].strip().lower())
+    value = BOOLEANS.get(text.lower())
     if value is None:
         raise BadParameter(name, _("Must be true or false."))
     return value
@@ -62,8 +69,8 @@ def boolean_parameter(request, name):
 
 def datetime_parameter(request, name):
     """A date or date-time (ISO 8601); one without a time zone is read in the site's time zone."""
-    text = request.GET.get(name, "").strip()
-    if not text:
+    text = sent_value(request, name)
+    if text is None:
         return None
     try:
         moment = parse_datetime(text)

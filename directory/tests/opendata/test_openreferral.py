@@ -350,6 +350,9 @@ def test_service_at_locations_list_and_detail(client, directory):
     ("endpoint", "params"),
     [
         ("services", {"full": ""}),
+        ("services", {"modified_after": ""}),
+        ("services", {"page": ""}),
+        ("services", {"taxonomy_id": " "}),
         ("services", {"minimal": "null"}),
         ("services", {"format": "ndjson"}),
         ("organizations", {"full_service": "yes please"}),
@@ -360,7 +363,7 @@ def test_service_at_locations_list_and_detail(client, directory):
     ],
 )
 def test_bad_booleans_and_formats_get_a_json_400(client, directory, endpoint, params):
-    """An empty or unknown boolean, or a format we do not serve, is a JSON 400 naming it, as HSDS's examples do."""
+    """An empty or unknown boolean, an empty number, id or date, or another format is a JSON 400 naming it."""
     body = get_json(client, f"/openreferral/{endpoint}", status=400, **params)
     assert body["errors"][0]["parameter"] == next(iter(params))
 
