@@ -53,7 +53,7 @@ def test_csv_has_the_documented_columns_and_only_published_entries(client, direc
     assert netmums["is_moderated"] == "true"
     assert netmums["welcomes_hosted_qa"] == "false"
     assert netmums["last_verified"] == directory.netmums.last_verified.isoformat()
-    assert netmums["directory_url"] == directory.netmums.get_full_url()
+    assert netmums["directory_url"] == "http://testserver" + directory.netmums.url
 
 
 def test_json_states_the_licence_and_lists_communities(client, directory):
@@ -68,6 +68,21 @@ def test_json_states_the_licence_and_lists_communities(client, directory):
     assert list(netmums) == list(EXPORT_COLUMNS)
     assert netmums["topics"] == ["Parenting", "Pregnancy"]
     assert netmums["members"] == 2_000_000 and netmums["is_moderated"] is True
+    # An empty text field is null in JSON, an empty cell in the CSV.
+    money = document["forums"][0]
+    assert money["house_rules_url"] is None and money["figures_source"] is None
+    assert csv_rows(client)[0]["house_rules_url"] == ""
+
+
+def test_addresses_use_the_public_base_url(client, directory, settings):
+    """With a public address configured, every row's directory_url and the JSON's source use it."""
+    settings.PUBLIC_BASE_URL = "https://directory.example.gov.uk"
+    _response, body = download(client, "/directory/export.json")
+    document = json.loads(body)
+    assert document["source"] == "https://directory.example.gov.uk/directory/export.json"
+    assert {forum["directory_url"].split("/directory/")[0] for forum in document["forums"]} == {
+        "https://directory.example.gov.uk"
+    }
 
 
 def test_exports_honour_the_directory_filters(client, directory):
@@ -152,7 +167,7 @@ def test_addresses_are_the_pages_own(client, directory_index):
         pages = {page.slug: page for page in ForumPage.objects.filter(locale__language_code=language)}
         assert len(rows) == 2
         for row in rows:
-            assert row["directory_url"] == pages[row["slug"]].get_full_url()
+            assert row["directory_url"] == "http://testserver" + pages[row["slug"]].url
             assert client.get(row["directory_url"]).status_code == 200
 
 
