@@ -6,6 +6,8 @@ regions as sorted lists of ids, topics as sorted names, welcomed modes as a list
 Private fields (contact details, editor notes) are never part of it.
 """
 
+import re
+
 from taggit.models import Tag
 
 from directory.models import Audience, EngagementMode, Region
@@ -120,3 +122,35 @@ def apply_forum_details(forum, details):
         for mode, field_name in forum.WELCOMED_MODE_FIELDS.items():
             setattr(forum, field_name, str(mode) in details["welcomed_modes"])
     return forum
+
+
+# ISO 639 codes for the languages people most often write in the "languages" field.
+LANGUAGE_CODES = {
+    "english": "en",
+    "welsh": "cy",
+    "cymraeg": "cy",
+    "scottish gaelic": "gd",
+    "gaelic": "gd",
+    "irish": "ga",
+    "cornish": "kw",
+    "british sign language": "bfi",
+    "bsl": "bfi",
+    "polish": "pl",
+    "urdu": "ur",
+    "punjabi": "pa",
+    "bengali": "bn",
+    "arabic": "ar",
+    "romanian": "ro",
+    "french": "fr",
+    "spanish": "es",
+}
+LANGUAGE_SEPARATORS = re.compile(r"\s*(?:,|;|/|\band\b)\s*", re.IGNORECASE)
+
+
+def community_languages(text):
+    """``(name, code)`` for each language named in a community's free-text "languages" field.
+
+    The code is the ISO 639 / BCP 47 code of the common ones ("Welsh" is ``cy``), else "".
+    """
+    names = (name.strip() for name in LANGUAGE_SEPARATORS.split(text or ""))
+    return [(name, LANGUAGE_CODES.get(name.casefold(), "")) for name in names if name]

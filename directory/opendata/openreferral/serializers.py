@@ -10,12 +10,12 @@ Only public fields are read. Empty optional fields are left out rather than sent
 """
 
 import datetime
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from directory.forum_details import community_languages
 from directory.models import ForumStatus, OperatorKind
 
 from .identifiers import (
@@ -34,27 +34,6 @@ SERVICE_STATUS = {
     ForumStatus.INACTIVE: "inactive",
     ForumStatus.CLOSED: "defunct",
 }
-# ISO 639 codes for the languages people most often write in the "languages" field.
-LANGUAGE_CODES = {
-    "english": "en",
-    "welsh": "cy",
-    "cymraeg": "cy",
-    "scottish gaelic": "gd",
-    "gaelic": "gd",
-    "irish": "ga",
-    "cornish": "kw",
-    "british sign language": "bfi",
-    "bsl": "bfi",
-    "polish": "pl",
-    "urdu": "ur",
-    "punjabi": "pa",
-    "bengali": "bn",
-    "arabic": "ar",
-    "romanian": "ro",
-    "french": "fr",
-    "spanish": "es",
-}
-LANGUAGE_SEPARATORS = re.compile(r"\s*(?:,|;|/|\band\b)\s*", re.IGNORECASE)
 
 
 def compact(record):
@@ -124,10 +103,8 @@ def service_at_location_record(forum):
 def language_records(forum):
     """The languages the community uses, from its free-text "languages" field."""
     records = []
-    for name in LANGUAGE_SEPARATORS.split(forum.languages or ""):
-        name = name.strip()
+    for name, code in community_languages(forum.languages):
         if name:
-            code = LANGUAGE_CODES.get(name.casefold(), "")
             records.append(
                 compact(
                     {
