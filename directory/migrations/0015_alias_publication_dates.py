@@ -1,7 +1,8 @@
 """Aliases published before ``directory.translation.date_published_alias`` existed get their source's
-first publication date (Wagtail copied only the last one), so Welsh feeds and exports have it."""
+first publication date (Wagtail copied only the last one), so Welsh feeds and exports have it; the
+"run by" field says what leaving it empty means for open data."""
 
-from django.db import migrations
+from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
 
@@ -17,4 +18,19 @@ class Migration(migrations.Migration):
         ("directory", "0013_search_stemming"),
     ]
 
-    operations = [migrations.RunPython(date_aliases, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(date_aliases, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name="forumpage",
+            name="operator_name",
+            field=models.CharField(
+                blank=True,
+                help_text=(
+                    "The organisation or group that runs it. Leave empty if its own members and volunteers run it: "
+                    "open data then lists the community as its own organisation."
+                ),
+                max_length=200,
+                verbose_name="run by",
+            ),
+        ),
+    ]

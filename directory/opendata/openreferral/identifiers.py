@@ -41,6 +41,16 @@ def organization_id(operator_name):
     return derived_id("organization", key) if key else None
 
 
+def community_organization_id(service_key):
+    """The id of a community that names no operator, as its own organization (see ``serializers.Operator``)."""
+    return derived_id("organization", "community", service_key)
+
+
+def forum_organization_id(forum):
+    """The id of the organization that runs a community: its operator's, or its own when it names none."""
+    return organization_id(forum.operator_name) or community_organization_id(service_id(forum))
+
+
 def taxonomy_id(kind):
     return derived_id("taxonomy", kind)
 

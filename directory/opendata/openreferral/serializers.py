@@ -1,7 +1,9 @@
 """Communities, their operators and the vocabularies in the shapes of HSDS 3.0.
 
 - a community (ForumPage) is a ``service`` with one ``virtual`` location, its website;
-- its operator is an ``organization`` (one per normalised operator name);
+- its operator is an ``organization`` (one per normalised operator name); a community that
+  names no operator is run by its own members and volunteers, and is its own organization
+  (named as the community, with an id derived from the service's), so every service has one;
 - its topics, audiences, regions, type, engagement preference and welcomed ways of taking
   part are ``attributes`` linking it to ``taxonomy_terms``;
 - ``assured_date`` is the day the entry was last verified.
@@ -20,6 +22,8 @@ from directory.models import ForumStatus, OperatorKind
 
 from .identifiers import (
     attribute_id,
+    community_organization_id,
+    forum_organization_id,
     language_id,
     location_id,
     normalise_operator_name,
@@ -54,7 +58,7 @@ def service_record(forum):
     return compact(
         {
             "id": service_id(forum),
-            "organization_id": organization_id(forum.operator_name),
+            "organization_id": forum_organization_id(forum),
             "name": forum.title,
             "description": "\n\n".join(text for text in (forum.summary, forum.description) if text),
             "url": forum.website,
@@ -73,7 +77,7 @@ def full_service_record(forum):
     record.update(
         compact(
             {
-                "organization": operator.record() if operator else None,
+                "organization": operator.record(),
                 "service_at_locations": [service_at_location_record(forum)],
                 "languages": language_records(forum),
                 "attributes": [attribute_record(forum, term) for term in forum_terms(forum)],
@@ -94,7 +98,7 @@ def service_at_location_record(forum):
                 "location_type": "virtual",
                 "url": forum.website,
                 "name": forum.title,
-                "organization_id": organization_id(forum.operator_name),
+                "organization_id": forum_organization_id(forum),
             }
         ),
     }
@@ -155,10 +159,11 @@ class Operator:
     name: str
     kinds: Counter = field(default_factory=Counter)
     names: set = field(default_factory=set)  # every spelling of the name, as entered
+    community_key: str = ""  # a community that names no operator: its service id
 
     @property
     def id(self):
-        return organization_id(self.name)
+        return community_organization_id(self.community_key) if self.community_key else organization_id(self.name)
 
     @property
     def kind(self):
@@ -169,12 +174,27 @@ class Operator:
     @classmethod
     def of_forum(cls, forum):
         if not normalise_operator_name(forum.operator_name):
-            return None
+            return cls.community_itself(forum.title, forum.operator_kind, service_id(forum))
         return cls(name=" ".join(forum.operator_name.split()), kinds=Counter([forum.operator_kind]))
+
+    @classmethod
+    def community_itself(cls, title, kind, key):
+        return cls(name=" ".join(title.split()), kinds=Counter([kind]), community_key=str(key))
+
+    def run(self, forums):
+        """``forums`` narrowed to the communities this operator runs."""
+        if self.community_key:
+            return forums.filter(translation_key=self.community_key)
+        return forums.filter(operator_name__in=self.names)
 
     def record(self):
         """The operator as an HSDS organization."""
-        if self.kind:
+        if self.community_key:
+            description = _(
+                "An online community run by its own members and volunteers: the directory names no other "
+                "organisation that runs it."
+            )
+        elif self.kind:
             description = _("%(kind)s that runs online communities listed in the Peer Support Directory.") % {
                 "kind": OperatorKind(self.kind).label
             }
@@ -184,12 +204,16 @@ class Operator:
 
 
 def operators_of(forums):
-    """The operators of ``forums`` in name order, one per normalised name (one query)."""
+    """The operators of ``forums`` in name order, one per normalised name, and the communities that run themselves.
+
+    One query.
+    """
     operators = {}
-    rows = forums.exclude(operator_name="").order_by("pk").values_list("operator_name", "operator_kind")
-    for name, kind in rows:
+    rows = forums.order_by("pk").values_list("operator_name", "operator_kind", "title", "translation_key")
+    for name, kind, title, translation_key in rows:
         key = normalise_operator_name(name)
         if not key:
+            operators[("community", translation_key)] = Operator.community_itself(title, kind, translation_key)
             continue
         operator = operators.setdefault(key, Operator(name=" ".join(name.split())))
         operator.names.add(name)

@@ -213,7 +213,7 @@ def matching_services(request):
         forums = forums_in_taxonomy(forums, taxonomy) if taxonomy else forums.none()
     if organization:
         operator = next((item for item in operators_of(forums) if item.id == organization), None)
-        forums = forums.filter(operator_name__in=operator.names) if operator else forums.none()
+        forums = operator.run(forums) if operator else forums.none()
     if modified_after:
         forums = forums.filter(last_published_at__gte=modified_after)
     if terms:
@@ -301,7 +301,7 @@ def organizations(request):
 def organization_with_services(operator, full=False):
     """An operator's organization record with the services it runs (fully nested ones with ``full``)."""
     record = operator.record()
-    forums = services_in_scope().filter(operator_name__in=operator.names).order_by("title", "pk")
+    forums = operator.run(services_in_scope()).order_by("title", "pk")
     if full:
         record["services"] = [full_service_record(forum) for forum in with_vocabularies(forums)]
     else:

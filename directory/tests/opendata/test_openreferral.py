@@ -124,7 +124,9 @@ def test_empty_optional_fields_are_left_out(client, directory):
     money.save_revision().publish()
     body = get_json(client, f"/openreferral/services/{money.translation_key}")
     assert_valid(body, "compiled/service.json")
-    assert "organization" not in body and "organization_id" not in body
+    # No operator named: the community is its own organization, so every service has one.
+    assert body["organization_id"] == body["organization"]["id"] != organization_id("netmums ltd")
+    assert body["organization"]["name"] == "Money Forum"
 
     def walk(value):
         if isinstance(value, dict):
@@ -379,3 +381,28 @@ def test_unknown_addresses_and_methods_get_json_errors(client, directory):
         assert response["Allow"] == "GET, HEAD"
         assert response.json()["message"]
     assert client.post("/openreferral/unknown").status_code == 405
+
+
+def test_a_community_that_names_no_operator_is_its_own_organization(client, directory):
+    """HSDS consumers find an organization for every service: one that names no operator is its own.
+
+    If this fails, services come without an organization and clients that require one drop them.
+    """
+    money = directory.money
+    money.operator_name = " "
+    money.save_revision().publish()
+    service = get_json(client, f"/openreferral/services/{money.translation_key}")
+    own_id = service["organization_id"]
+    assert service["organization"]["name"] == "Money Forum"
+    organizations = get_json(client, "/openreferral/organizations")
+    assert {item["name"]: item["id"] for item in organizations["contents"]} == {
+        "Money Forum": own_id,
+        "Netmums Ltd": organization_id("Netmums Ltd"),
+    }
+    detail = get_json(client, f"/openreferral/organizations/{own_id}")
+    assert_valid(detail, "compiled/organization.json")
+    assert [item["name"] for item in detail["services"]] == ["Money Forum"]
+    names = [item["name"] for item in get_json(client, "/openreferral/services", organization_id=own_id)["contents"]]
+    assert names == ["Money Forum"]
+    for item in get_json(client, "/openreferral/services")["contents"]:
+        assert item["organization_id"]
