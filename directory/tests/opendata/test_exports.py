@@ -9,9 +9,10 @@ import json
 import pytest
 from django.core.management import call_command
 from django.http import StreamingHttpResponse
+from frictionless import Resource, Schema, validate
 
 from directory.models import ForumPage
-from directory.opendata.exports import EXPORT_COLUMNS
+from directory.opendata.exports import EXPORT_COLUMNS, LIST_COLUMNS
 from directory.tests.factories import AudienceFactory, ForumPageFactory, RegionFactory
 from directory.tests.opendata.helpers import assert_nothing_hidden, build_directory, many_forums
 from directory.translation import ensure_welsh_tree
@@ -191,3 +192,55 @@ def test_export_then_import_into_an_empty_directory_gives_the_same_data(client, 
         ]
 
     assert public_data(after) == public_data(before)
+
+
+# The export's columns as a Table Schema (frictionless types); lists are "; "-joined text in the CSV.
+COLUMN_TYPES = {
+    "id": "string",
+    "members": "integer",
+    "monthly_visitors": "integer",
+    "posts": "integer",
+    "volunteer_moderators": "integer",
+    "figures_as_of": "date",
+    "last_verified": "date",
+    "is_moderated": "boolean",
+    "welcomes_expert_answers": "boolean",
+    "welcomes_hosted_qa": "boolean",
+    "welcomes_moderator_referral": "boolean",
+    "welcomes_official_posts": "boolean",
+    "first_published_at": "datetime",
+    "last_published_at": "datetime",
+}
+
+
+def table_schema(list_type):
+    fields = []
+    for column in EXPORT_COLUMNS:
+        field = {"name": column, "type": list_type if column in LIST_COLUMNS else COLUMN_TYPES.get(column, "string")}
+        if column == "id":
+            field["format"] = "uuid"
+        fields.append(field)
+    return Schema.from_descriptor({"fields": fields, "primaryKey": ["id"]})
+
+
+def assert_frictionless_valid(resource):
+    report = validate(resource)
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+@pytest.mark.parametrize("prefix", ["", "/cy"])
+def test_both_languages_exports_pass_frictionless_validation(client, directory, tmp_path, prefix):
+    """The CSV and JSON of each language validate with frictionless against the documented column types.
+
+    If this fails, data tools (frictionless, CKAN, spreadsheets) reject or misread the download.
+    """
+    ensure_welsh_tree()
+    _response, body = download(client, f"{prefix}/directory/export.csv")
+    path = tmp_path / "export.csv"
+    path.write_text(body, encoding="utf-8")
+    assert_frictionless_valid(Resource(path=path.name, basepath=str(tmp_path), schema=table_schema("string")))
+    _response, body = download(client, f"{prefix}/directory/export.json")
+    forums = json.loads(body)["forums"]
+    assert len(forums) == 2 and all(forum["first_published_at"] for forum in forums)
+    rows = [list(EXPORT_COLUMNS)] + [[forum[column] for column in EXPORT_COLUMNS] for forum in forums]
+    assert_frictionless_valid(Resource(data=rows, schema=table_schema("array")))
