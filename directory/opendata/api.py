@@ -28,7 +28,7 @@ from directory.models import DepartmentPage, DepartmentPageTag, ForumPage, Forum
 from directory.models.public import not_hidden
 from directory.models.public_fields import FORUM_FIELDS
 from directory.opendata.api_parameters import QueryParameterCheck, check_find_query
-from directory.opendata.licence import mark_as_open_data, with_vocabularies
+from directory.opendata.licence import mark_as_cacheable, mark_as_open_data, with_vocabularies
 
 
 class TopicFilter(BaseFilterBackend):
@@ -173,7 +173,7 @@ class DirectoryPagesAPIViewSet(PagesAPIViewSet):
         return overrides
 
     def finalize_response(self, request, response, *args, **kwargs):
-        return mark_as_open_data(super().finalize_response(request, response, *args, **kwargs))
+        return mark_as_cacheable(mark_as_open_data(super().finalize_response(request, response, *args, **kwargs)))
 
 
 api_router = WagtailAPIRouter("wagtailapi")

@@ -21,7 +21,7 @@ from django.db.models import F
 from django.http import Http404
 from django.urls import path
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
+from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.formats import date_format
 from django.utils.http import parse_http_date_safe
@@ -32,11 +32,10 @@ from core.public_urls import public_url
 from directory.listing.results import department_engagements
 from directory.models import DepartmentPage, EngagementMode, EngagementStatus, ForumIndexPage, ForumPageTag
 from directory.models.public import in_language, listed_forums, public_departments
-from directory.opendata.licence import LICENCE_NAME, mark_as_open_data, sorted_topics
+from directory.opendata.licence import LICENCE_NAME, mark_as_cacheable, mark_as_open_data, sorted_topics
 from directory.opendata.openreferral.identifiers import derived_id
 
 FEED_LENGTH = 30
-FEED_MAX_AGE = 300  # seconds, as the exports and Open Referral
 
 
 @dataclass(frozen=True)
@@ -149,8 +148,7 @@ class DirectoryAtomFeed(Feed):
         """The feed, or 304 Not Modified when the reader's copy (ETag or date) is current."""
         response = super().__call__(request, *args, **kwargs)
         response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:40])
-        patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
-        mark_as_open_data(response)
+        mark_as_cacheable(mark_as_open_data(response))
         last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
         return get_conditional_response(request, etag=response["ETag"], last_modified=last_modified, response=response)
 

@@ -74,10 +74,11 @@ def test_bad_parameters_get_a_json_400(client, directory, params):
 
 
 def test_open_to_other_websites(client, directory):
-    """Other sites may call the API (CORS) and are told the licence."""
+    """Other sites may call the API (CORS), are told the licence, and may cache the answer."""
     response = client.get(PAGES, HTTP_ORIGIN="https://example.com")
     assert response["Access-Control-Allow-Origin"] == "*"
     assert 'rel="license"' in response["Link"]
+    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
 
 
 # The pages anyone may see are worked out once per request (Wagtail's own code asks three times):
