@@ -19,7 +19,9 @@ from pathlib import Path
 import hypothesis
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -116,8 +118,7 @@ def known_cases(schema, directory, official):
     yield schema.make_case(operation=schema["/services"]["GET"], query={"full": "true"})
 
 
-def assert_conforms(schema, directory, check_names, official=False):
-    app = get_wsgi_application()
+def assert_conforms(schema, app, directory, check_names, official=False):
     checks = checks_named(check_names)
     failures = []
     for result in schema.get_all_operations():
@@ -135,14 +136,28 @@ def directory(directory_index, departments_index):
     return build_directory(directory_index, departments_index)
 
 
-def test_api_conforms_to_the_official_hsds_openapi_document(directory):
+@pytest.fixture
+def app():
+    """The site as a WSGI application that, as Django's test client does, keeps the test's database connection.
+
+    Django closes the connection when a request starts and finishes; on PostgreSQL that would end
+    the test's transaction, and the data with it.
+    """
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
+def test_api_conforms_to_the_official_hsds_openapi_document(app, directory):
     """Generated requests from Open Referral's own OpenAPI document get valid HSDS JSON and never a server error.
 
     If this fails, a client built from the official HSDS 3.0 specification breaks on our API.
     """
-    assert_conforms(load_document(HSDS_DIR / "openapi.json"), directory, OFFICIAL_CHECKS, official=True)
+    assert_conforms(load_document(HSDS_DIR / "openapi.json"), app, directory, OFFICIAL_CHECKS, official=True)
 
 
-def test_api_conforms_to_its_own_openapi_document(directory):
+def test_api_conforms_to_its_own_openapi_document(app, directory):
     """Every answer, status code included, is the one our published OpenAPI document promises."""
-    assert_conforms(load_document(OPENAPI_FILE), directory, OWN_CHECKS)
+    assert_conforms(load_document(OPENAPI_FILE), app, directory, OWN_CHECKS)
