@@ -143,7 +143,9 @@ def forums_in_taxonomy(forums, taxonomy):
         return forums.filter(community_type__isnull=False)
     if taxonomy.kind == "engagement_preference":
         return forums.exclude(engagement_preference="")
-    welcomed = Q()
-    for field_name in ForumPage.WELCOMED_MODE_FIELDS.values():
-        welcomed |= Q(**{field_name: True})
-    return forums.filter(welcomed)
+    if taxonomy.kind == "engagement_mode":
+        welcomed = Q()
+        for field_name in ForumPage.WELCOMED_MODE_FIELDS.values():
+            welcomed |= Q(**{field_name: True})
+        return forums.filter(welcomed)
+    raise ValueError(f"No rule for the services of the {taxonomy.kind} taxonomy")  # a new taxonomy needs one

@@ -406,3 +406,13 @@ def test_a_community_that_names_no_operator_is_its_own_organization(client, dire
     assert names == ["Money Forum"]
     for item in get_json(client, "/openreferral/services")["contents"]:
         assert item["organization_id"]
+
+
+def test_every_taxonomy_can_filter_services(client, directory):
+    """``/services?taxonomy_id=`` works for every taxonomy the API lists, new ones included.
+
+    If this fails, a taxonomy was added without saying which services it describes
+    (``taxonomies.forums_in_taxonomy``), and filtering by it is a server error.
+    """
+    for taxonomy in TAXONOMIES:
+        get_json(client, "/openreferral/services", taxonomy_id=taxonomy.id)
