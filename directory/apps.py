@@ -15,6 +15,10 @@ class DirectoryConfig(AppConfig):
         connect_signal_handlers()
         upstream.install()
 
+        from directory.translation import connect_alias_dates
+
+        connect_alias_dates()
+
         from directory.editor_alerts import connect_editor_alerts
 
         connect_editor_alerts()

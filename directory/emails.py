@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core import public_urls
 from directory.models import OutboundEmail
 
 # An operator's private link, and an email alert's signed confirm / manage / unsubscribe links.
@@ -35,8 +36,7 @@ def redact_private_links(text):
 
 def public_url(path):
     """An absolute address on the public site for ``path`` (emails cannot use relative links)."""
-    base = getattr(settings, "PUBLIC_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
-    return base.rstrip("/") + path
+    return public_urls.public_url(path)
 
 
 def render_email_body(template_name, context, language=None):

@@ -6,6 +6,10 @@ regions as sorted lists of ids, topics as sorted names, welcomed modes as a list
 Private fields (contact details, editor notes) are never part of it.
 """
 
+import re
+
+from taggit.models import Tag
+
 from directory.models import Audience, EngagementMode, Region
 
 TEXT_FIELDS = (
@@ -43,6 +47,19 @@ def clean_topic_names(names):
         if name and name.lower() not in seen:
             seen[name.lower()] = name
     return sorted(seen.values(), key=str.lower)
+
+
+def spelled_as_existing_topics(names):
+    """Each topic name as an existing topic spells it, when the two differ only in case.
+
+    taggit matches names exactly, so "Parenting" beside an existing "parenting" would become a
+    second topic with the address "parenting_1". Names differing only in case share a slug, so
+    the existing topics are found by slug (one query) and compared case-insensitively in Python,
+    which knows every language's letters (SQLite's own comparison knows only ASCII).
+    """
+    slugs = {Tag().slugify(name) for name in names}
+    existing = {tag.casefold(): tag for tag in Tag.objects.filter(slug__in=slugs).values_list("name", flat=True)}
+    return clean_topic_names(existing.get(name.casefold(), name) for name in names)
 
 
 def details_from_forum(forum):
@@ -96,7 +113,7 @@ def apply_forum_details(forum, details):
     if "community_type" in details:
         forum.community_type_id = details["community_type"]
     if "topics" in details:
-        forum.topics.set(clean_topic_names(details["topics"]))
+        forum.topics.set(spelled_as_existing_topics(clean_topic_names(details["topics"])))
     if "audiences" in details:
         forum.audiences.set(list(Audience.objects.filter(pk__in=details["audiences"])))
     if "regions" in details:
@@ -105,3 +122,35 @@ def apply_forum_details(forum, details):
         for mode, field_name in forum.WELCOMED_MODE_FIELDS.items():
             setattr(forum, field_name, str(mode) in details["welcomed_modes"])
     return forum
+
+
+# ISO 639 codes for the languages people most often write in the "languages" field.
+LANGUAGE_CODES = {
+    "english": "en",
+    "welsh": "cy",
+    "cymraeg": "cy",
+    "scottish gaelic": "gd",
+    "gaelic": "gd",
+    "irish": "ga",
+    "cornish": "kw",
+    "british sign language": "bfi",
+    "bsl": "bfi",
+    "polish": "pl",
+    "urdu": "ur",
+    "punjabi": "pa",
+    "bengali": "bn",
+    "arabic": "ar",
+    "romanian": "ro",
+    "french": "fr",
+    "spanish": "es",
+}
+LANGUAGE_SEPARATORS = re.compile(r"\s*(?:,|;|/|\band\b)\s*", re.IGNORECASE)
+
+
+def community_languages(text):
+    """``(name, code)`` for each language named in a community's free-text "languages" field.
+
+    The code is the ISO 639 / BCP 47 code of the common ones ("Welsh" is ``cy``), else "".
+    """
+    names = (name.strip() for name in LANGUAGE_SEPARATORS.split(text or ""))
+    return [(name, LANGUAGE_CODES.get(name.casefold(), "")) for name in names if name]

@@ -24,7 +24,13 @@ from wagtail.models import Locale, Page
 
 from core.spreadsheets import FORMULA_PREFIXES, LIST_SEPARATOR
 from directory.caching import changes_in_bulk
-from directory.forum_details import NUMBER_FIELDS, apply_forum_details, changed_details, clean_topic_names
+from directory.forum_details import (
+    NUMBER_FIELDS,
+    apply_forum_details,
+    changed_details,
+    clean_topic_names,
+    spelled_as_existing_topics,
+)
 from directory.models import Audience, CommunityType, ForumPage, Region, normalise_website
 from directory.nominations import create_translation_aliases, directory_index_for, send_for_moderation, unique_slug
 
@@ -241,7 +247,7 @@ def parse_row(row, vocabularies):
         if column in row:
             details[column] = vocabularies.ids(column, split_list(cell(row, column)), errors)
     if "topics" in row:
-        details["topics"] = clean_topic_names(split_list(cell(row, "topics")))
+        details["topics"] = spelled_as_existing_topics(clean_topic_names(split_list(cell(row, "topics"))))
     if errors:
         raise RowInvalid(errors)
     return ParsedRow(details, extras)

@@ -181,3 +181,25 @@ class TreeRepairingJobBackend:
         result = func(*args, **kwargs)
         repair_child_counts()
         return result
+
+
+def date_published_alias(sender, instance, alias=False, **kwargs):
+    """An alias published with its source page takes the source's first publication date.
+
+    Wagtail copies ``last_published_at`` to the aliases it publishes but not
+    ``first_published_at`` (wagtail 8.0.1, ``Page.update_aliases``), so a Welsh alias made while its
+    English page was a draft — every imported or nominated community — had no publication date:
+    it sorted last in the Welsh feeds and its exports' ``first_published_at`` was empty.
+    """
+    if not alias or instance.first_published_at is not None or instance.alias_of_id is None:
+        return
+    source = Page.objects.filter(pk=instance.alias_of_id).values_list("first_published_at", flat=True).first()
+    moment = source or instance.last_published_at
+    Page.objects.filter(pk=instance.pk, first_published_at__isnull=True).update(first_published_at=moment)
+    instance.first_published_at = moment
+
+
+def connect_alias_dates():
+    from wagtail.signals import page_published
+
+    page_published.connect(date_published_alias, dispatch_uid="directory.alias_publication_date")

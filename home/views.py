@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Site
 from wagtail.views import serve as wagtail_serve
 
+from core.public_urls import public_url
 from core.resilient_cache import is_reachable
 from core.templatetags.languages import on_site_path
 
@@ -69,7 +70,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /listing/",
         "Disallow: /cy/listing/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {public_url('/sitemap.xml', request)}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

@@ -247,10 +247,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# Open data endpoints may be read from any origin; nothing else may.
-CORS_URLS_REGEX = r"^/(?:cy/)?(?:openreferral/|api/v2/|feeds/|directory/export\.).*$"
-CORS_ALLOW_ALL_ORIGINS = True
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Open data: who may read it (CORS) and the one public address its links use.
+from .open_data import *  # noqa: E402, F403
 
 # Wagtail.
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Peer Support Directory")
@@ -275,7 +273,7 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+WAGTAILAPI_BASE_URL = PUBLIC_BASE_URL or WAGTAILADMIN_BASE_URL  # noqa: F405
 WAGTAILAPI_LIMIT_MAX = 100
 
 # Review cycle (the site setting "review interval" overrides it) and link checking.

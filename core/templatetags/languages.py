@@ -12,6 +12,8 @@ from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Locale
 
+from core.public_urls import public_url
+
 register = template.Library()
 
 
@@ -67,7 +69,7 @@ def language_versions(context):
                 "code": code,
                 "name": get_language_info(code)["name_local"],
                 "url": url,
-                "absolute_url": request.build_absolute_uri(url),
+                "absolute_url": public_url(url, request),
                 "current": code == current,
             }
         )

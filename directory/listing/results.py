@@ -12,13 +12,14 @@ from django.db.models.functions import Lower
 from wagtail.models import Page
 
 from core.privacy import is_private_expression
+from core.public_urls import public_url
 from directory.listing.engine import Engine, IndexedResults
 from directory.listing.facets import FACETS, facets_from_counts, selected_filters
 from directory.listing.filters import SORTS, DirectoryFilters, search_terms
 from directory.listing.sql import prefetch_terms
 from directory.models import Engagement, ForumPage
 from directory.models.public import current, listed_forums, public_departments
-from directory.presentation import breadcrumbs_for, forum_structured_data
+from directory.presentation import breadcrumbs_for, forum_structured_data, page_metadata
 
 PAGE_SIZE = 20
 POPULAR_TOPICS_SHOWN = 12
@@ -270,13 +271,14 @@ def forum_page_context(forum, request):
     """A community page: who engages with it, breadcrumbs and its schema.org description."""
     prefetch_terms([forum], with_type=True)  # read by the structured data and the template
     breadcrumbs = breadcrumbs_for(forum, request)
-    absolute = [{"url": request.build_absolute_uri(crumb["url"]), "title": crumb["title"]} for crumb in breadcrumbs]
-    absolute.append({"url": request.build_absolute_uri(forum.get_url(request)), "title": forum.title})
+    absolute = [{"url": public_url(crumb["url"], request), "title": crumb["title"]} for crumb in breadcrumbs]
+    absolute.append({"url": public_url(forum.get_url(request), request), "title": forum.title})
     return {
         "breadcrumbs": breadcrumbs,
         "directory_url": breadcrumbs[-1]["url"] if breadcrumbs else "",
         "engagements": departments_engaging(forum),
         "structured_data": forum_structured_data(forum, absolute[-1]["url"], absolute),
+        "page_metadata": page_metadata(forum, absolute[-1]["url"], forum.summary),
     }
 
 
@@ -285,4 +287,8 @@ def department_index_context(page, request):
 
 
 def department_page_context(department, request):
-    return {"engagements": department_engagements(department), "breadcrumbs": breadcrumbs_for(department, request)}
+    return {
+        "engagements": department_engagements(department),
+        "breadcrumbs": breadcrumbs_for(department, request),
+        "page_metadata": page_metadata(department, public_url(department.get_url(request), request), department.remit),
+    }

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0013_search_stemming'),
+        ('directory', '0015_alias_publication_dates'),
     ]
 
     operations = [

@@ -165,7 +165,13 @@ class ForumPage(TranslatedPrivacy, PageViews, Page):
         help_text=_("Languages used in the community, e.g. English, Welsh."),
     )
     operator_name = models.CharField(
-        _("run by"), max_length=200, blank=True, help_text=_("The organisation or group that runs it.")
+        _("run by"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The organisation or group that runs it. Leave empty if its own members and volunteers run it: "
+            "open data then lists the community as its own organisation."
+        ),
     )
     operator_kind = models.CharField(
         _("kind of operator"),

@@ -54,6 +54,7 @@ class PublicField:
     filter_on: str = ""
     autocomplete: bool = False
     search_filter: bool = False  # filterable within a search (the API's ?search= with field filters)
+    vocabulary: bool = False  # an audience, region or type: the API gives its slug and names, not an id
 
     @property
     def export_column(self):
@@ -76,6 +77,7 @@ FORUM_FIELDS = (
         search_on=("name", "name_cy"),
         autocomplete=True,
         search_filter=True,
+        vocabulary=True,
     ),
     PublicField(
         "topics",
@@ -86,8 +88,12 @@ FORUM_FIELDS = (
         filter_on="slug",
         autocomplete=True,
     ),
-    PublicField("audiences", export=Export.TERMS, search=3, search_on=("name", "name_cy"), autocomplete=True),
-    PublicField("regions", export=Export.TERMS, search=3, search_on=("name", "name_cy"), autocomplete=True),
+    PublicField(
+        "audiences", export=Export.TERMS, search=3, search_on=("name", "name_cy"), autocomplete=True, vocabulary=True
+    ),
+    PublicField(
+        "regions", export=Export.TERMS, search=3, search_on=("name", "name_cy"), autocomplete=True, vocabulary=True
+    ),
     PublicField("languages"),
     PublicField("operator_name", search=True),
     PublicField("operator_kind"),

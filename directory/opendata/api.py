@@ -5,25 +5,30 @@ language covers every copy: ``core.privacy``) or delisted communities, and adds 
 filter (a topic's slug, as on /directory/) to Wagtail's own ``type``, field and ``search`` filters.
 ``search`` finds and ranks pages as the site's own search does (``directory.listing``: any of the
 words, synonyms, corrected spelling, pages matching more words first). The fields are the
-models' ``api_fields``, which leave out everything private.
+models' ``api_fields``, which leave out everything private; an audience, region or community
+type comes as ``{id, slug, name, name_cy}`` so a client need not look its id up anywhere, and
+``html_url`` is on the public address (``core.public_urls``).
 """
 
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from rest_framework.fields import Field
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.serializers import TagsField
+from wagtail.api.v2.serializers import PageHtmlUrlField, PageSerializer, TagsField
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
+from core.public_urls import public_url
 from directory.listing.engine import Engine
 from directory.listing.filters import clean_query, search_terms
 from directory.listing.text_search import matching_sql, ranked_matches
 from directory.models import DepartmentPage, DepartmentPageTag, ForumPage, ForumPageTag
 from directory.models.public import not_hidden
+from directory.models.public_fields import FORUM_FIELDS
 from directory.opendata.api_parameters import QueryParameterCheck, check_find_query
-from directory.opendata.licence import mark_as_open_data, with_vocabularies
+from directory.opendata.licence import mark_as_cacheable, mark_as_open_data, with_vocabularies
 
 
 class TopicFilter(BaseFilterBackend):
@@ -93,9 +98,42 @@ class PrefetchedTagsField(TagsField):
         return sorted(tag.name for tag in value.all())
 
 
+class VocabularyField(Field):
+    """An audience, region or community type as its id, slug and English and Welsh names (None when it has none)."""
+
+    def __init__(self, many=False, **kwargs):
+        self.many = many
+        super().__init__(read_only=True, **kwargs)
+
+    @staticmethod
+    def term(entry):
+        return {"id": entry.pk, "slug": entry.slug, "name": entry.name, "name_cy": entry.name_cy or None}
+
+    def to_representation(self, value):
+        if self.many:
+            return sorted((self.term(entry) for entry in value.all()), key=lambda term: term["slug"])
+        return self.term(value)
+
+
+class PublicHtmlUrlField(PageHtmlUrlField):
+    """The page's address on the public host, as the feeds, JSON-LD and exports give it."""
+
+    def to_representation(self, page):
+        url = super().to_representation(page)
+        return public_url(url, self.context.get("request")) if url else url
+
+
+class DirectoryPageSerializer(PageSerializer):
+    html_url = PublicHtmlUrlField(read_only=True)
+
+
+VOCABULARY_FIELDS = tuple(field.name for field in FORUM_FIELDS if field.vocabulary)
+
+
 class DirectoryPagesAPIViewSet(PagesAPIViewSet):
     """Wagtail's pages endpoint, without delisted communities, with a topic filter."""
 
+    base_serializer_class = DirectoryPageSerializer
     filter_backends = [
         QueryParameterCheck,  # first: refuses values the database cannot take (a JSON 400)
         TopicFilter,
@@ -129,10 +167,13 @@ class DirectoryPagesAPIViewSet(PagesAPIViewSet):
         overrides = super().get_field_serializer_overrides(model)
         if issubclass(model, ForumPage | DepartmentPage):
             overrides.setdefault("topics", PrefetchedTagsField())
+        if issubclass(model, ForumPage):
+            for name in VOCABULARY_FIELDS:
+                overrides.setdefault(name, VocabularyField(many=model._meta.get_field(name).many_to_many))
         return overrides
 
     def finalize_response(self, request, response, *args, **kwargs):
-        return mark_as_open_data(super().finalize_response(request, response, *args, **kwargs))
+        return mark_as_cacheable(mark_as_open_data(super().finalize_response(request, response, *args, **kwargs)))
 
 
 api_router = WagtailAPIRouter("wagtailapi")

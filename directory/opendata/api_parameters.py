@@ -4,9 +4,11 @@ Wagtail's own parsing lets some values through to the database, which then fails
 whole numbers beyond 64 bits (``offset``, ``id``, ``child_of``…, integer and related fields), a
 ``search_operator`` other than "and" or "or", and field filters whose value is not of the field's
 type (``figures_as_of=notadate``, ``audiences=abc``). This filter backend runs first and refuses
-them with a message naming the parameter.
+them with a message naming the parameter. A ``locale`` the site does not have is a 400 too
+(Wagtail answers it with a 404, as if the listing did not exist).
 """
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -95,6 +97,9 @@ class QueryParameterCheck(BaseFilterBackend):
         check_whole_number(query, "limit", ID_MAX)
         for name in PAGE_ID_PARAMETERS:
             check_page_id(query, name)
+        languages = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+        if "locale" in query and query["locale"] not in languages:
+            raise bad_value("locale", query["locale"], _("use one of %(codes)s") % {"codes": ", ".join(languages)})
         operator = query.get("search_operator")
         if operator is not None and operator not in SEARCH_OPERATORS:
             raise bad_value("search_operator", operator, _('use "and" or "or"'))

@@ -20,6 +20,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
+from core.public_urls import public_url
 from core.spreadsheets import LineBuffer, csv_cell
 from directory.listing.engine import forums_matching_text
 from directory.listing.filters import ORDERINGS, DirectoryFilters
@@ -121,7 +122,10 @@ def terms_by_community(ids):
 
 
 class CommunityAddresses:
-    """Each community's full URL, exactly as Wagtail's ``get_full_url`` gives it, one query per parent page.
+    """Each community's full URL on the public host, one query per parent page.
+
+    The path is exactly Wagtail's (``get_full_url``); the host is the public one
+    (``core.public_urls``), as in the feeds, JSON-LD and APIs.
 
     Wagtail works a page's URL out from its site's root paths and the URL resolver (a tenth of a
     millisecond a page: ten seconds of a 100,000-row export). A page's URL is its parent's
@@ -136,7 +140,8 @@ class CommunityAddresses:
         parent_path = forum.path[: -Page.steplen]
         if parent_path not in self.parent_urls:
             parent = Page.objects.filter(path=parent_path).first()
-            self.parent_urls[parent_path] = parent.get_full_url(self.request) if parent else None
+            parent_url = parent.get_full_url(self.request) if parent else None
+            self.parent_urls[parent_path] = public_url(parent_url, self.request)
         parent_url = self.parent_urls[parent_path]
         if parent_url is None:
             return None
@@ -164,7 +169,8 @@ def json_chunks(records, source_url):
     yield encoder.encode(head)[:-1] + ', "forums": ['
     separator = "\n"
     for record in records:
-        yield separator + encoder.encode(record)
+        # An empty text field is null in JSON (the CSV has an empty cell): one way to say "none".
+        yield separator + encoder.encode({column: None if value == "" else value for column, value in record.items()})
         separator = ",\n"
     yield "\n]}\n"
 
@@ -189,5 +195,5 @@ def export_csv(request):
 def export_json(request):
     """/directory/export.json: the licence, then every matching public community as an object."""
     records = forum_records(exported_forums(request.GET), request)
-    chunks = json_chunks(records, request.build_absolute_uri())
+    chunks = json_chunks(records, public_url(request.get_full_path(), request))
     return export_response(chunks, "application/json; charset=utf-8", "peer-support-directory.json")

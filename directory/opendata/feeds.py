@@ -4,9 +4,15 @@ Each feed class builds a ``FeedChannel`` (what the feed is about, and its entrie
 ``get_object`` where the request is at hand; the syndication framework only reads it back.
 The feeds sit inside the language prefix, so /cy/feeds/… lists the Welsh copies; this module
 is also their URLconf (``include("directory.opendata.feeds")`` at ``feeds/``).
+
+What strict readers need (RFC 4287): the directory as the feed's author, absolute links on the
+public host (``core.public_urls``), and entry ids that never change: a ``urn:uuid:`` derived
+from the page (or engagement) id, so a renamed community is not a new entry. Feeds answer
+conditional requests with 304 and say how long they may be cached.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -15,15 +21,18 @@ from django.db.models import F
 from django.http import Http404
 from django.urls import path
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.formats import date_format
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from core.public_urls import public_url
 from directory.listing.results import department_engagements
 from directory.models import DepartmentPage, EngagementMode, EngagementStatus, ForumIndexPage, ForumPageTag
 from directory.models.public import in_language, listed_forums, public_departments
-from directory.opendata.licence import LICENCE_NAME, sorted_topics
+from directory.opendata.licence import LICENCE_NAME, mark_as_cacheable, mark_as_open_data, sorted_topics
 from directory.opendata.openreferral.identifiers import derived_id
 
 FEED_LENGTH = 30
@@ -34,10 +43,10 @@ class FeedEntry:
     title: str
     link: str
     description: str
-    published: datetime.datetime | None
-    updated: datetime.datetime | None
+    published: datetime.datetime
+    updated: datetime.datetime
+    guid: str
     categories: list = field(default_factory=list)
-    guid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,18 @@ class FeedChannel:
     title: str
     description: str
     link: str
+    feed_url: str
     entries: list
+
+
+def entry_id(kind, pk):
+    """An entry's permanent id: a URN derived from what it is and its database id, not its address."""
+    return f"urn:uuid:{derived_id(kind, pk)}"
+
+
+def first_known(*moments):
+    """The first of ``moments`` that is known; Atom requires an entry's date, so now when none is."""
+    return next((moment for moment in moments if moment is not None), None) or timezone.now()
 
 
 def forum_entries(forums, request):
@@ -53,10 +73,11 @@ def forum_entries(forums, request):
     return [
         FeedEntry(
             title=forum.title,
-            link=forum.get_url(request),
+            link=public_url(forum.get_url(request), request),
             description=forum.summary,
-            published=forum.first_published_at,
-            updated=forum.last_published_at,
+            published=first_known(forum.first_published_at, forum.last_published_at),
+            updated=first_known(forum.last_published_at, forum.first_published_at),
+            guid=entry_id("feed_entry:community", forum.pk),
             categories=[topic.name for topic in sorted_topics(forum)],
         )
         for forum in forums
@@ -91,31 +112,31 @@ def engagement_entries(department, request):
     for engagement in department_engagements(department):
         forum = engagement.listed_forum
         started = engagement.started
-        published = (
-            timezone.make_aware(datetime.datetime.combine(started, datetime.time.min))
-            if started
-            else department.first_published_at
+        published = first_known(
+            timezone.make_aware(datetime.datetime.combine(started, datetime.time.min)) if started else None,
+            department.first_published_at,
+            department.last_published_at,
         )
         entries.append(
             FeedEntry(
                 title=_("%(community)s: %(mode)s")
                 % {"community": forum.title, "mode": EngagementMode(engagement.mode).label},
-                link=forum.get_url(request),
+                link=public_url(forum.get_url(request), request),
                 description=engagement_description(engagement),
                 published=published,
-                updated=department.last_published_at,
+                updated=first_known(department.last_published_at, published),
                 categories=[EngagementMode(engagement.mode).label],
-                guid=f"urn:uuid:{derived_id('engagement', engagement.pk)}",
+                guid=entry_id("engagement", engagement.pk),
             )
         )
     return entries
 
 
 def directory_url(request, **query):
-    """The /directory/ listing in the active language, optionally filtered."""
+    """The /directory/ listing in the active language on the public host, optionally filtered."""
     index = in_language(ForumIndexPage.objects.live()).first()
     url = index.get_url(request) if index else "/"
-    return f"{url}?{urlencode(query)}" if query else url
+    return public_url(f"{url}?{urlencode(query)}" if query else url, request)
 
 
 class DirectoryAtomFeed(Feed):
@@ -123,11 +144,20 @@ class DirectoryAtomFeed(Feed):
 
     feed_type = Atom1Feed
 
+    def __call__(self, request, *args, **kwargs):
+        """The feed, or 304 Not Modified when the reader's copy (ETag or date) is current."""
+        response = super().__call__(request, *args, **kwargs)
+        response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:40])
+        mark_as_cacheable(mark_as_open_data(response))
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        return get_conditional_response(request, etag=response["ETag"], last_modified=last_modified, response=response)
+
     def get_object(self, request, **kwargs):
         return FeedChannel(
             title=_("Latest communities in the Peer Support Directory"),
             description=_("Online peer-support communities newly added to the directory."),
             link=directory_url(request),
+            feed_url=public_url(request.path, request),
             entries=forum_entries(latest_forums(), request),
         )
 
@@ -142,6 +172,12 @@ class DirectoryAtomFeed(Feed):
 
     def link(self, channel):
         return channel.link
+
+    def feed_url(self, channel):
+        return channel.feed_url
+
+    def author_name(self):
+        return _("Peer Support Directory")
 
     def feed_copyright(self):
         return _("Published under the %(licence)s.") % {"licence": LICENCE_NAME}
@@ -159,16 +195,16 @@ class DirectoryAtomFeed(Feed):
         return entry.link
 
     def item_guid(self, entry):
-        return entry.guid or entry.link
+        return entry.guid
 
     def item_guid_is_permalink(self, entry):
-        return entry.guid is None
+        return False
 
     def item_pubdate(self, entry):
         return entry.published
 
     def item_updateddate(self, entry):
-        return entry.updated or entry.published
+        return entry.updated
 
     def item_categories(self, entry):
         return entry.categories
@@ -194,6 +230,7 @@ class TopicAtomFeed(DirectoryAtomFeed):
             title=_("Communities about %(topic)s") % {"topic": topic.name},
             description=_("Online peer-support communities about %(topic)s, newest first.") % {"topic": topic.name},
             link=directory_url(request, topic=topic.slug),
+            feed_url=public_url(request.path, request),
             entries=forum_entries(forums, request),
         )
 
@@ -213,7 +250,8 @@ class DepartmentAtomFeed(DirectoryAtomFeed):
             title=_("%(department)s: engagement with online communities") % {"department": department.title},
             description=_("The online communities %(department)s takes part in, and how.")
             % {"department": department.title},
-            link=department.get_url(request),
+            link=public_url(department.get_url(request), request),
+            feed_url=public_url(request.path, request),
             entries=engagement_entries(department, request),
         )
 

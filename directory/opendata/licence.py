@@ -4,12 +4,14 @@ Which communities are public (the same rule as the /directory/ listing), what is
 them so a list never queries once per row, and the licence everything is published under.
 """
 
+from django.utils.cache import patch_cache_control
 from wagtail.models import Locale
 
 from directory.models.public import listed_forums
 
 LICENCE_NAME = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+OPEN_DATA_MAX_AGE = 300  # seconds any cache may keep a feed, export or API answer
 
 
 def with_vocabularies(forums):
@@ -35,4 +37,11 @@ def sorted_topics(forum):
 def mark_as_open_data(response):
     """Say on the response that it is open data under the Open Government Licence."""
     response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    return response
+
+
+def mark_as_cacheable(response):
+    """Let any cache keep a successful answer for ``OPEN_DATA_MAX_AGE`` (it is the same for everyone)."""
+    if response.status_code == 200:
+        patch_cache_control(response, public=True, max_age=OPEN_DATA_MAX_AGE)
     return response

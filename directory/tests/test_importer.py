@@ -7,12 +7,14 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from taggit.models import Tag
 from wagtail.models import WorkflowState
 
 from directory.importer import import_forums, read_forum_rows
 from directory.models import ForumPage, ForumStatus
 from directory.opendata.exports import EXPORT_COLUMNS
 from directory.tests.factories import ForumPageFactory
+from directory.translation import ensure_welsh_tree
 
 GOOD = {
     "name": "Carers Chat",
@@ -179,3 +181,33 @@ def test_private_columns_are_not_imported(directory_index, csv_path):
     _out, err, _error = run_import(write_csv(csv_path, [{**GOOD, "contact_email": "x@private.example"}]))
     assert "contact_email" in err and "ignored" in err
     assert ForumPage.objects.get(website_key="carers.example.org").contact_email == ""
+
+
+def test_published_entries_have_dates_in_every_language(directory_index, csv_path):
+    """A community imported with --publish has its publication date on the Welsh site too.
+
+    If this fails, Welsh feeds sort new communities last and the Welsh exports leave the date empty.
+    """
+    ensure_welsh_tree()
+    run_import(write_csv(csv_path, [GOOD]), "--publish")
+    forum = ForumPage.objects.get(website_key="carers.example.org", locale__language_code="en")
+    welsh = ForumPage.objects.get(alias_of=forum)
+    assert welsh.live
+    assert welsh.first_published_at == forum.first_published_at
+    assert welsh.last_published_at == forum.last_published_at
+
+
+def test_topics_are_matched_whatever_their_case(directory_index, csv_path):
+    """ "Parenting" in a file joins the existing "parenting" topic, in English and Welsh alike.
+
+    If this fails, the directory shows two topics that look the same, one with an address ending "_1".
+    """
+    ForumPageFactory(parent=directory_index, topics=["parenting", "Iechyd meddwl"])
+    rows = [
+        {**GOOD, "topics": "Parenting; IECHYD MEDDWL"},
+        {**GOOD, "website": "https://two.example.org/", "topics": "PARENTING"},
+    ]
+    run_import(write_csv(csv_path, rows), "--publish")
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["Iechyd meddwl", "parenting"]
+    forum = ForumPage.objects.get(website_key="carers.example.org")
+    assert sorted(tag.slug for tag in forum.topics.all()) == ["iechyd-meddwl", "parenting"]

@@ -41,6 +41,16 @@ def organization_id(operator_name):
     return derived_id("organization", key) if key else None
 
 
+def community_organization_id(service_key):
+    """The id of a community that names no operator, as its own organization (see ``serializers.Operator``)."""
+    return derived_id("organization", "community", service_key)
+
+
+def forum_organization_id(forum):
+    """The id of the organization that runs a community: its operator's, or its own when it names none."""
+    return organization_id(forum.operator_name) or community_organization_id(service_id(forum))
+
+
 def taxonomy_id(kind):
     return derived_id("taxonomy", kind)
 
@@ -55,7 +65,12 @@ def location_id(forum):
 
 
 def service_at_location_id(forum):
-    return derived_id("service_at_location", service_id(forum))
+    return service_at_location_id_of_service(service_id(forum))
+
+
+def service_at_location_id_of_service(service_key):
+    """The id of the virtual location of the service whose id is ``service_key``."""
+    return derived_id("service_at_location", service_key)
 
 
 def attribute_id(forum, term_id):

@@ -1,7 +1,9 @@
 """Communities, their operators and the vocabularies in the shapes of HSDS 3.0.
 
 - a community (ForumPage) is a ``service`` with one ``virtual`` location, its website;
-- its operator is an ``organization`` (one per normalised operator name);
+- its operator is an ``organization`` (one per normalised operator name); a community that
+  names no operator is run by its own members and volunteers, and is its own organization
+  (named as the community, with an id derived from the service's), so every service has one;
 - its topics, audiences, regions, type, engagement preference and welcomed ways of taking
   part are ``attributes`` linking it to ``taxonomy_terms``;
 - ``assured_date`` is the day the entry was last verified.
@@ -10,16 +12,18 @@ Only public fields are read. Empty optional fields are left out rather than sent
 """
 
 import datetime
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from directory.forum_details import community_languages
 from directory.models import ForumStatus, OperatorKind
 
 from .identifiers import (
     attribute_id,
+    community_organization_id,
+    forum_organization_id,
     language_id,
     location_id,
     normalise_operator_name,
@@ -34,27 +38,6 @@ SERVICE_STATUS = {
     ForumStatus.INACTIVE: "inactive",
     ForumStatus.CLOSED: "defunct",
 }
-# ISO 639 codes for the languages people most often write in the "languages" field.
-LANGUAGE_CODES = {
-    "english": "en",
-    "welsh": "cy",
-    "cymraeg": "cy",
-    "scottish gaelic": "gd",
-    "gaelic": "gd",
-    "irish": "ga",
-    "cornish": "kw",
-    "british sign language": "bfi",
-    "bsl": "bfi",
-    "polish": "pl",
-    "urdu": "ur",
-    "punjabi": "pa",
-    "bengali": "bn",
-    "arabic": "ar",
-    "romanian": "ro",
-    "french": "fr",
-    "spanish": "es",
-}
-LANGUAGE_SEPARATORS = re.compile(r"\s*(?:,|;|/|\band\b)\s*", re.IGNORECASE)
 
 
 def compact(record):
@@ -75,7 +58,7 @@ def service_record(forum):
     return compact(
         {
             "id": service_id(forum),
-            "organization_id": organization_id(forum.operator_name),
+            "organization_id": forum_organization_id(forum),
             "name": forum.title,
             "description": "\n\n".join(text for text in (forum.summary, forum.description) if text),
             "url": forum.website,
@@ -94,7 +77,7 @@ def full_service_record(forum):
     record.update(
         compact(
             {
-                "organization": operator.record() if operator else None,
+                "organization": operator.record(),
                 "service_at_locations": [service_at_location_record(forum)],
                 "languages": language_records(forum),
                 "attributes": [attribute_record(forum, term) for term in forum_terms(forum)],
@@ -115,7 +98,7 @@ def service_at_location_record(forum):
                 "location_type": "virtual",
                 "url": forum.website,
                 "name": forum.title,
-                "organization_id": organization_id(forum.operator_name),
+                "organization_id": forum_organization_id(forum),
             }
         ),
     }
@@ -124,10 +107,8 @@ def service_at_location_record(forum):
 def language_records(forum):
     """The languages the community uses, from its free-text "languages" field."""
     records = []
-    for name in LANGUAGE_SEPARATORS.split(forum.languages or ""):
-        name = name.strip()
+    for name, code in community_languages(forum.languages):
         if name:
-            code = LANGUAGE_CODES.get(name.casefold(), "")
             records.append(
                 compact(
                     {
@@ -178,10 +159,11 @@ class Operator:
     name: str
     kinds: Counter = field(default_factory=Counter)
     names: set = field(default_factory=set)  # every spelling of the name, as entered
+    community_key: str = ""  # a community that names no operator: its service id
 
     @property
     def id(self):
-        return organization_id(self.name)
+        return community_organization_id(self.community_key) if self.community_key else organization_id(self.name)
 
     @property
     def kind(self):
@@ -192,12 +174,27 @@ class Operator:
     @classmethod
     def of_forum(cls, forum):
         if not normalise_operator_name(forum.operator_name):
-            return None
+            return cls.community_itself(forum.title, forum.operator_kind, service_id(forum))
         return cls(name=" ".join(forum.operator_name.split()), kinds=Counter([forum.operator_kind]))
+
+    @classmethod
+    def community_itself(cls, title, kind, key):
+        return cls(name=" ".join(title.split()), kinds=Counter([kind]), community_key=str(key))
+
+    def run(self, forums):
+        """``forums`` narrowed to the communities this operator runs."""
+        if self.community_key:
+            return forums.filter(translation_key=self.community_key)
+        return forums.filter(operator_name__in=self.names)
 
     def record(self):
         """The operator as an HSDS organization."""
-        if self.kind:
+        if self.community_key:
+            description = _(
+                "An online community run by its own members and volunteers: the directory names no other "
+                "organisation that runs it."
+            )
+        elif self.kind:
             description = _("%(kind)s that runs online communities listed in the Peer Support Directory.") % {
                 "kind": OperatorKind(self.kind).label
             }
@@ -207,12 +204,16 @@ class Operator:
 
 
 def operators_of(forums):
-    """The operators of ``forums`` in name order, one per normalised name (one query)."""
+    """The operators of ``forums`` in name order, one per normalised name, and the communities that run themselves.
+
+    One query.
+    """
     operators = {}
-    rows = forums.exclude(operator_name="").order_by("pk").values_list("operator_name", "operator_kind")
-    for name, kind in rows:
+    rows = forums.order_by("pk").values_list("operator_name", "operator_kind", "title", "translation_key")
+    for name, kind, title, translation_key in rows:
         key = normalise_operator_name(name)
         if not key:
+            operators[("community", translation_key)] = Operator.community_itself(title, kind, translation_key)
             continue
         operator = operators.setdefault(key, Operator(name=" ".join(name.split())))
         operator.names.add(name)

@@ -9,6 +9,7 @@ of its name and a rebuilt database.
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -142,3 +143,23 @@ def forums_with_term(forums, term):
 def find_term(forums, term_id):
     """The term with this id, or None."""
     return next((term for term in all_terms(forums) if term.id == term_id), None)
+
+
+def forums_in_taxonomy(forums, taxonomy):
+    """``forums`` narrowed to those described by any term of ``taxonomy``."""
+    if taxonomy.kind == "topic":
+        return forums.filter(pk__in=ForumPageTag.objects.values("content_object_id"))
+    if taxonomy.kind in ("audience", "region"):
+        return forums.filter(**{f"{taxonomy.kind}s__isnull": False}).distinct()
+    if taxonomy.kind == "community_type":
+        return forums.filter(community_type__isnull=False)
+    if taxonomy.kind == "engagement_preference":
+        return forums.exclude(engagement_preference="")
+    if taxonomy.kind == "engagement_mode":
+        welcomed = Q()
+        for field_name in ForumPage.WELCOMED_MODE_FIELDS.values():
+            welcomed |= Q(**{field_name: True})
+        return forums.filter(welcomed)
+    if taxonomy.kind == "verification":
+        return forums.filter(operator_verified_at__isnull=False)
+    raise ValueError(f"No rule for the services of the {taxonomy.kind} taxonomy")  # a new taxonomy needs one

@@ -81,6 +81,7 @@ def build_directory(directory_index, departments_index):
     protected = ForumPageFactory(parent=directory_index, title="Protected Secret", topics=["Parenting"])
     PageViewRestriction.objects.create(page=protected, restriction_type=PageViewRestriction.PASSWORD, password="x")
     department = DepartmentPageFactory(parent=departments_index, title="Department for Education", slug="dfe")
+    department.save_revision().publish()
     for forum in (netmums, draft, delisted):
         EngagementFactory(department=department, forum=forum, mode=EngagementMode.EXPERT_ANSWERS)
     return Directory(netmums, money, draft, delisted, protected, department, parents, wales, forum_type)

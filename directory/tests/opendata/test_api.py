@@ -74,10 +74,11 @@ def test_bad_parameters_get_a_json_400(client, directory, params):
 
 
 def test_open_to_other_websites(client, directory):
-    """Other sites may call the API (CORS) and are told the licence."""
+    """Other sites may call the API (CORS), are told the licence, and may cache the answer."""
     response = client.get(PAGES, HTTP_ORIGIN="https://example.com")
     assert response["Access-Control-Allow-Origin"] == "*"
     assert 'rel="license"' in response["Link"]
+    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
 
 
 # The pages anyone may see are worked out once per request (Wagtail's own code asks three times):
@@ -100,3 +101,38 @@ def test_listing_query_count_does_not_grow(
         with django_assert_num_queries(queries):
             response = client.get(PAGES, params)
         assert response.status_code == 200
+
+
+def test_vocabularies_come_with_their_slugs_and_names(client, directory):
+    """Audiences, regions and the community type carry slug and names, so a client can show them.
+
+    If this fails, API users get bare ids that nothing in the API resolves.
+    """
+    directory.parents.name_cy = "Rhieni a gofalwyr"
+    directory.parents.save()
+    body = get_json(client, f"{PAGES}{directory.netmums.pk}/")
+    assert body["audiences"] == [
+        {"id": directory.parents.pk, "slug": "parents", "name": directory.parents.name, "name_cy": "Rhieni a gofalwyr"}
+    ]
+    assert [region["slug"] for region in body["regions"]] == ["wales"]
+    assert body["community_type"]["slug"] == "forum" and body["community_type"]["name"]
+    money = get_json(client, f"{PAGES}{directory.money.pk}/")
+    assert money["community_type"] is None and money["audiences"] == []
+    listing = get_json(client, PAGES, type="directory.ForumPage", fields="audiences,community_type")
+    assert {item["title"]: item["audiences"] for item in listing["items"]}["Netmums"][0]["slug"] == "parents"
+    # Filtering by a vocabulary still takes its id.
+    assert titles(get_json(client, PAGES, type="directory.ForumPage", audiences=directory.parents.pk)) == ["Netmums"]
+
+
+def test_unknown_locale_is_a_bad_request(client, directory):
+    """``locale=xx`` is a JSON 400 naming the languages there are, as the docs say, not a 404."""
+    body = get_json(client, PAGES, status=400, locale="xx")
+    assert "locale" in body["message"] and "cy" in body["message"]
+    assert titles(get_json(client, PAGES, type="directory.ForumPage", locale="en")) == ["Money Forum", "Netmums"]
+
+
+def test_html_url_uses_the_public_base_url(client, directory, settings):
+    """The API's page addresses use the configured public address, as the feeds and exports do."""
+    settings.PUBLIC_BASE_URL = "https://directory.example.gov.uk"
+    body = get_json(client, f"{PAGES}{directory.netmums.pk}/")
+    assert body["meta"]["html_url"] == f"https://directory.example.gov.uk/directory/{directory.netmums.slug}/"

@@ -9,9 +9,10 @@ import json
 import pytest
 from django.core.management import call_command
 from django.http import StreamingHttpResponse
+from frictionless import Resource, Schema, validate
 
 from directory.models import ForumPage
-from directory.opendata.exports import EXPORT_COLUMNS
+from directory.opendata.exports import EXPORT_COLUMNS, LIST_COLUMNS
 from directory.tests.factories import AudienceFactory, ForumPageFactory, RegionFactory
 from directory.tests.opendata.helpers import assert_nothing_hidden, build_directory, many_forums
 from directory.translation import ensure_welsh_tree
@@ -53,7 +54,7 @@ def test_csv_has_the_documented_columns_and_only_published_entries(client, direc
     assert netmums["is_moderated"] == "true"
     assert netmums["welcomes_hosted_qa"] == "false"
     assert netmums["last_verified"] == directory.netmums.last_verified.isoformat()
-    assert netmums["directory_url"] == directory.netmums.get_full_url()
+    assert netmums["directory_url"] == "http://testserver" + directory.netmums.url
 
 
 def test_json_states_the_licence_and_lists_communities(client, directory):
@@ -68,6 +69,21 @@ def test_json_states_the_licence_and_lists_communities(client, directory):
     assert list(netmums) == list(EXPORT_COLUMNS)
     assert netmums["topics"] == ["Parenting", "Pregnancy"]
     assert netmums["members"] == 2_000_000 and netmums["is_moderated"] is True
+    # An empty text field is null in JSON, an empty cell in the CSV.
+    money = document["forums"][0]
+    assert money["house_rules_url"] is None and money["figures_source"] is None
+    assert csv_rows(client)[0]["house_rules_url"] == ""
+
+
+def test_addresses_use_the_public_base_url(client, directory, settings):
+    """With a public address configured, every row's directory_url and the JSON's source use it."""
+    settings.PUBLIC_BASE_URL = "https://directory.example.gov.uk"
+    _response, body = download(client, "/directory/export.json")
+    document = json.loads(body)
+    assert document["source"] == "https://directory.example.gov.uk/directory/export.json"
+    assert {forum["directory_url"].split("/directory/")[0] for forum in document["forums"]} == {
+        "https://directory.example.gov.uk"
+    }
 
 
 def test_exports_honour_the_directory_filters(client, directory):
@@ -152,7 +168,7 @@ def test_addresses_are_the_pages_own(client, directory_index):
         pages = {page.slug: page for page in ForumPage.objects.filter(locale__language_code=language)}
         assert len(rows) == 2
         for row in rows:
-            assert row["directory_url"] == pages[row["slug"]].get_full_url()
+            assert row["directory_url"] == "http://testserver" + pages[row["slug"]].url
             assert client.get(row["directory_url"]).status_code == 200
 
 
@@ -176,3 +192,55 @@ def test_export_then_import_into_an_empty_directory_gives_the_same_data(client, 
         ]
 
     assert public_data(after) == public_data(before)
+
+
+# The export's columns as a Table Schema (frictionless types); lists are "; "-joined text in the CSV.
+COLUMN_TYPES = {
+    "id": "string",
+    "members": "integer",
+    "monthly_visitors": "integer",
+    "posts": "integer",
+    "volunteer_moderators": "integer",
+    "figures_as_of": "date",
+    "last_verified": "date",
+    "is_moderated": "boolean",
+    "welcomes_expert_answers": "boolean",
+    "welcomes_hosted_qa": "boolean",
+    "welcomes_moderator_referral": "boolean",
+    "welcomes_official_posts": "boolean",
+    "first_published_at": "datetime",
+    "last_published_at": "datetime",
+}
+
+
+def table_schema(list_type):
+    fields = []
+    for column in EXPORT_COLUMNS:
+        field = {"name": column, "type": list_type if column in LIST_COLUMNS else COLUMN_TYPES.get(column, "string")}
+        if column == "id":
+            field["format"] = "uuid"
+        fields.append(field)
+    return Schema.from_descriptor({"fields": fields, "primaryKey": ["id"]})
+
+
+def assert_frictionless_valid(resource):
+    report = validate(resource)
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+@pytest.mark.parametrize("prefix", ["", "/cy"])
+def test_both_languages_exports_pass_frictionless_validation(client, directory, tmp_path, prefix):
+    """The CSV and JSON of each language validate with frictionless against the documented column types.
+
+    If this fails, data tools (frictionless, CKAN, spreadsheets) reject or misread the download.
+    """
+    ensure_welsh_tree()
+    _response, body = download(client, f"{prefix}/directory/export.csv")
+    path = tmp_path / "export.csv"
+    path.write_text(body, encoding="utf-8")
+    assert_frictionless_valid(Resource(path=path.name, basepath=str(tmp_path), schema=table_schema("string")))
+    _response, body = download(client, f"{prefix}/directory/export.json")
+    forums = json.loads(body)["forums"]
+    assert len(forums) == 2 and all(forum["first_published_at"] for forum in forums)
+    rows = [list(EXPORT_COLUMNS)] + [[forum[column] for column in EXPORT_COLUMNS] for forum in forums]
+    assert_frictionless_valid(Resource(data=rows, schema=table_schema("array")))

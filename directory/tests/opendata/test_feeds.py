@@ -1,11 +1,15 @@
 """The Atom and RSS feeds: feed readers parse them, they list only published entries, the topic
 and department feeds list what their names say, and the query count does not grow."""
 
+from pathlib import Path
+from urllib.parse import urlsplit
+
 import feedparser
 import pytest
 from django.http import QueryDict
 from django.template import Context, Template
 from django.test import RequestFactory
+from lxml import etree
 from wagtail.models import Locale, PageViewRestriction
 
 from directory.listing.filters import DirectoryFilters
@@ -177,3 +181,79 @@ def test_only_topics_of_listed_communities_have_feeds(client, directory, directo
     html = client.get("/directory/?topic=nominated-only&topic=money").content.decode()
     assert 'href="/feeds/topic/money.atom"' in html
     assert "/feeds/topic/nominated-only" not in html
+
+
+ATOM_SCHEMA = etree.RelaxNG(etree.parse(str(Path(__file__).with_name("data") / "atom.rng")))
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def is_absolute(iri):
+    return bool(urlsplit(iri).scheme)
+
+
+@pytest.mark.parametrize("url", [*(url for url in FEEDS if url.endswith(".atom")), "/cy/feeds/latest.atom"])
+def test_every_atom_feed_is_valid_rfc_4287(client, directory, url):
+    """Every Atom feed passes the RFC 4287 schema, names an author and uses absolute, permanent ids.
+
+    If this fails, strict feed readers and validators reject the feed or show entries twice.
+    """
+    ensure_welsh_tree()
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = etree.fromstring(response.content)
+    assert ATOM_SCHEMA.validate(feed), ATOM_SCHEMA.error_log
+    entries = feed.findall(f"{ATOM}entry")
+    # RFC 4287 section 4.1.1: an author on the feed, or on every entry.
+    assert feed.find(f"{ATOM}author/{ATOM}name") is not None or all(
+        entry.find(f"{ATOM}author") is not None for entry in entries
+    )
+    assert is_absolute(feed.findtext(f"{ATOM}id"))
+    for element in feed.iter(f"{ATOM}link"):
+        assert is_absolute(element.get("href")), element.get("href")
+    assert entries
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}id").startswith("urn:uuid:")
+        assert entry.find(f"{ATOM}published") is not None
+
+
+def test_entry_ids_do_not_change_when_a_slug_changes(client, directory):
+    """Renaming a community's address keeps its feed entry's id, so readers do not see it twice."""
+    _response, before = read_feed(client, "/feeds/latest.atom")
+    directory.netmums.slug = "netmums-renamed"
+    directory.netmums.save_revision().publish()
+    _response, after = read_feed(client, "/feeds/latest.atom")
+    ids_before = {entry.title: entry.id for entry in before.entries}
+    ids_after = {entry.title: entry.id for entry in after.entries}
+    assert ids_after == ids_before
+    links = {entry.title: entry.link for entry in after.entries}
+    assert links["Netmums"] == "http://testserver/directory/netmums-renamed/"
+    _response, rss = read_feed(client, "/feeds/latest.rss")
+    assert {entry.id for entry in rss.entries} == set(ids_before.values())
+    assert all(not entry.guidislink for entry in rss.entries)
+
+
+@pytest.mark.parametrize("url", ["/feeds/latest.atom", "/feeds/topic/parenting.rss", "/feeds/department/dfe.atom"])
+def test_feeds_answer_conditional_requests_and_say_how_to_cache(client, directory, url):
+    """A reader polling a feed that has not changed gets a 304, and every feed states its licence.
+
+    If this fails, readers download the whole feed at every poll, or scripts on other sites
+    cannot read the licence header.
+    """
+    response = client.get(url, HTTP_ORIGIN="https://example.com")
+    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+    assert 'rel="license"' in response["Link"]
+    exposed = {name.strip().lower() for name in response["Access-Control-Expose-Headers"].split(",")}
+    assert {"link", "content-disposition"} <= exposed
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+
+
+def test_feed_links_use_the_public_base_url(client, directory, settings):
+    """With a public address configured, every link and id in a feed uses it, whatever host was asked."""
+    settings.PUBLIC_BASE_URL = "https://directory.example.gov.uk"
+    response = client.get("/feeds/latest.atom")
+    feed = etree.fromstring(response.content)
+    hrefs = [element.get("href") for element in feed.iter(f"{ATOM}link")] + [feed.findtext(f"{ATOM}id")]
+    assert hrefs and all(href.startswith("https://directory.example.gov.uk/") for href in hrefs), hrefs
+    assert b"testserver" not in response.content

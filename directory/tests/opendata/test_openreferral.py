@@ -13,7 +13,13 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from directory.opendata.openreferral.identifiers import OPEN_DATA_NAMESPACE, organization_id, taxonomy_term_id
+from directory.opendata.openreferral.identifiers import (
+    OPEN_DATA_NAMESPACE,
+    organization_id,
+    service_at_location_id,
+    taxonomy_id,
+    taxonomy_term_id,
+)
 from directory.opendata.openreferral.taxonomies import TAXONOMIES
 from directory.tests.factories import ForumPageFactory
 from directory.tests.opendata.helpers import build_directory, get_json, many_forums
@@ -71,6 +77,8 @@ def test_root_names_the_version_and_links_the_openapi_document(client, directory
         "/",
         "/services",
         "/services/{id}",
+        "/service_at_locations",
+        "/service_at_locations/{id}",
         "/organizations",
         "/organizations/{id}",
         "/taxonomies",
@@ -116,7 +124,9 @@ def test_empty_optional_fields_are_left_out(client, directory):
     money.save_revision().publish()
     body = get_json(client, f"/openreferral/services/{money.translation_key}")
     assert_valid(body, "compiled/service.json")
-    assert "organization" not in body and "organization_id" not in body
+    # No operator named: the community is its own organization, so every service has one.
+    assert body["organization_id"] == body["organization"]["id"] != organization_id("netmums ltd")
+    assert body["organization"]["name"] == "Money Forum"
 
     def walk(value):
         if isinstance(value, dict):
@@ -279,3 +289,130 @@ def test_service_detail_query_count(client, directory, django_assert_num_queries
     """A full service is read in a fixed number of queries: the entry and its three vocabularies."""
     with django_assert_num_queries(6):
         client.get(f"/openreferral/services/{directory.netmums.translation_key}")
+
+
+def test_services_filter_by_taxonomy_and_text(client, directory):
+    """``taxonomy_id`` keeps the services with any term of that taxonomy; ORUK's ``text`` searches as ``search``.
+
+    If this fails, a client asking for services with an audience gets every service.
+    """
+
+    def names(**params):
+        return [service["name"] for service in get_json(client, "/openreferral/services", **params)["contents"]]
+
+    assert names(taxonomy_id=taxonomy_id("audience")) == ["Netmums"]
+    assert names(taxonomy_id=taxonomy_id("region")) == ["Netmums"]
+    assert names(taxonomy_id=taxonomy_id("topic")) == ["Money Forum", "Netmums"]
+    assert names(taxonomy_id=taxonomy_id("engagement_preference")) == ["Money Forum", "Netmums"]
+    assert names(taxonomy_id=str(uuid.uuid4())) == []
+    assert names(text="tips") == names(search="tips") == ["Money Forum"]
+
+
+def test_full_services_and_organizations(client, directory):
+    """``full=true`` and ``full_service=true`` give fully nested, valid records."""
+    body = get_json(client, "/openreferral/services", full="true")
+    assert [service["name"] for service in body["contents"]] == ["Money Forum", "Netmums"]
+    for service in body["contents"]:
+        assert_valid(service, "compiled/service.json")
+        assert "attributes" in service
+    organization = get_json(client, f"/openreferral/organizations/{organization_id('Netmums Ltd')}", full_service="1")
+    assert_valid(organization, "compiled/organization.json")
+    assert {service["name"] for service in organization["services"]} == {"Money Forum", "Netmums"}
+    assert all("attributes" in service for service in organization["services"])
+    listed = get_json(client, "/openreferral/organizations", full_service="true")
+    assert_page_of(listed, "compiled/organization.json")
+
+
+def test_taxonomy_terms_have_no_parents(client, directory):
+    """The directory's terms are flat: ``top_only`` keeps them all and ``parent_id`` finds none."""
+    every = get_json(client, "/openreferral/taxonomy_terms", per_page=100)
+    assert get_json(client, "/openreferral/taxonomy_terms", per_page=100, top_only="true") == every
+    parent = every["contents"][0]["id"]
+    children = get_json(client, "/openreferral/taxonomy_terms", parent_id=parent)
+    assert children["contents"] == [] and children["empty"]
+
+
+def test_service_at_locations_list_and_detail(client, directory):
+    """Each listed community has one virtual service_at_location, its website, listed and found by id."""
+    body = get_json(client, "/openreferral/service_at_locations")
+    assert_page_of(body, "compiled/service_at_location_list.json")
+    assert [item["service"]["name"] for item in body["contents"]] == ["Money Forum", "Netmums"]
+    assert all(item["location"]["location_type"] == "virtual" for item in body["contents"])
+    filtered = get_json(client, "/openreferral/service_at_locations", taxonomy_id=taxonomy_id("audience"))
+    assert [item["service"]["name"] for item in filtered["contents"]] == ["Netmums"]
+    detail = get_json(client, f"/openreferral/service_at_locations/{service_at_location_id(directory.netmums)}")
+    assert_valid(detail, "compiled/service_at_location_list.json")
+    assert_valid(detail["service"], "compiled/service.json")
+    assert detail["location"]["url"] == "https://www.netmums.com/"
+    get_json(client, f"/openreferral/service_at_locations/{service_at_location_id(directory.draft)}", status=404)
+    get_json(client, f"/openreferral/service_at_locations/{uuid.uuid4()}", status=404)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "params"),
+    [
+        ("services", {"full": ""}),
+        ("services", {"modified_after": ""}),
+        ("services", {"page": ""}),
+        ("services", {"taxonomy_id": " "}),
+        ("services", {"minimal": "null"}),
+        ("services", {"format": "ndjson"}),
+        ("organizations", {"full_service": "yes please"}),
+        ("taxonomy_terms", {"top_only": ""}),
+        ("taxonomy_terms", {"parent_id": "junk"}),
+        ("service_at_locations", {"per_page": "0"}),
+        ("service_at_locations", {"page": "0"}),
+    ],
+)
+def test_bad_booleans_and_formats_get_a_json_400(client, directory, endpoint, params):
+    """An empty or unknown boolean, an empty number, id or date, or another format is a JSON 400 naming it."""
+    body = get_json(client, f"/openreferral/{endpoint}", status=400, **params)
+    assert body["errors"][0]["parameter"] == next(iter(params))
+
+
+def test_unknown_addresses_and_methods_get_json_errors(client, directory):
+    """An API client gets JSON for a wrong address (404) or a method it cannot use (405), never an HTML page."""
+    for url in ("/openreferral/nothing-here", "/openreferral/services/x/y", "/openreferral/locations"):
+        get_json(client, url, status=404)
+    for method in ("post", "put", "patch", "delete"):
+        response = getattr(client, method)(f"/openreferral/services/{directory.netmums.translation_key}")
+        assert response.status_code == 405, (method, response.status_code)
+        assert response["Content-Type"].startswith("application/json")
+        assert response["Allow"] == "GET, HEAD"
+        assert response.json()["message"]
+    assert client.post("/openreferral/unknown").status_code == 405
+
+
+def test_a_community_that_names_no_operator_is_its_own_organization(client, directory):
+    """HSDS consumers find an organization for every service: one that names no operator is its own.
+
+    If this fails, services come without an organization and clients that require one drop them.
+    """
+    money = directory.money
+    money.operator_name = " "
+    money.save_revision().publish()
+    service = get_json(client, f"/openreferral/services/{money.translation_key}")
+    own_id = service["organization_id"]
+    assert service["organization"]["name"] == "Money Forum"
+    organizations = get_json(client, "/openreferral/organizations")
+    assert {item["name"]: item["id"] for item in organizations["contents"]} == {
+        "Money Forum": own_id,
+        "Netmums Ltd": organization_id("Netmums Ltd"),
+    }
+    detail = get_json(client, f"/openreferral/organizations/{own_id}")
+    assert_valid(detail, "compiled/organization.json")
+    assert [item["name"] for item in detail["services"]] == ["Money Forum"]
+    names = [item["name"] for item in get_json(client, "/openreferral/services", organization_id=own_id)["contents"]]
+    assert names == ["Money Forum"]
+    for item in get_json(client, "/openreferral/services")["contents"]:
+        assert item["organization_id"]
+
+
+def test_every_taxonomy_can_filter_services(client, directory):
+    """``/services?taxonomy_id=`` works for every taxonomy the API lists, new ones included.
+
+    If this fails, a taxonomy was added without saying which services it describes
+    (``taxonomies.forums_in_taxonomy``), and filtering by it is a server error.
+    """
+    for taxonomy in TAXONOMIES:
+        get_json(client, "/openreferral/services", taxonomy_id=taxonomy.id)
