@@ -247,7 +247,7 @@ def nomination_thanks(request, page):
 
 
 @private_page
-@public_form("nominate", "NOMINATION_RATE_LIMIT")
+@public_form("claim", "CLAIM_RATE_LIMIT")
 def claim_entry(request, page, forum_id):
     """Someone who runs a listed community asks for its private link; an editor decides."""
     # An id beyond the database's range is no entry (SQLite cannot even compare it: a 500).

@@ -429,6 +429,34 @@ def test_too_many_nominations_from_one_address_get_a_friendly_429(
     assert Nomination.objects.count() == 1
 
 
+def test_claims_are_not_blocked_by_nominations_from_the_same_address(
+    client, site_tree, directory_index, settings, django_capture_on_commit_callbacks
+):
+    """A library or office connection that has used up its nominations must still be able to
+    claim an entry: claims are counted on their own.
+    """
+    settings.NOMINATION_RATE_LIMIT = "1/h"
+    settings.CLAIM_RATE_LIMIT = "1/h"
+    existing = ForumPageFactory(parent=directory_index, title="Parents Together", website="https://parents.example.org")
+    assert nominate(client, django_capture_on_commit_callbacks).status_code == 302
+    assert nominate(client, django_capture_on_commit_callbacks, website="https://b.example.org").status_code == 429
+    claim = {"contact_name": "Real Owner", "contact_email": "owner@example.org", "message": "Mine.", "confirm": "on"}
+    response = client.post(f"/nominate/claim/{existing.pk}/", {**claim, "started": started_long_ago()})
+    assert response.status_code == 302
+    response = client.post(f"/nominate/claim/{existing.pk}/", {**claim, "started": started_long_ago()})
+    assert response.status_code == 429, "claims have a limit of their own"
+
+
+def test_every_community_page_offers_a_claim(client, site_tree, directory_index):
+    """Whoever runs a listed community must find "Claim this entry" on its page, leading to the
+    claim form, without first trying to nominate it again."""
+    forum = ForumPageFactory(parent=directory_index, title="Parents Together")
+    html = client.get(forum.url).content.decode()
+    assert "Is this your community?" in html
+    assert f'href="/nominate/claim/{forum.pk}/" id="claim-entry"' in html
+    assert client.get(f"/nominate/claim/{forum.pk}/").status_code == 200
+
+
 def test_a_huge_post_is_refused_before_it_is_read(client, site_tree, settings):
     """Posts larger than the public form limit get a 413 page, not a 500.
 
