@@ -5,6 +5,8 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.ids import IdMultipleChoiceField
@@ -31,6 +33,17 @@ class PlainTextField(forms.CharField):
     a line break in a name or title would break the emails about it and every list showing it."""
 
     default_validators = [reject_html]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.max_length is not None:
+            # Django's "Ensure this value has at most N characters (it has M)." names no field.
+            self.error_messages["max_length"] = format_lazy(
+                _("“{label}” must be %(limit_value)s characters or fewer"), label=self.label or ""
+            )
+            for validator in self.validators:
+                if isinstance(validator, MaxLengthValidator):
+                    validator.message = self.error_messages["max_length"]
 
     def validate(self, value):
         super().validate(value)

@@ -517,6 +517,21 @@ def test_the_welsh_form_stays_in_welsh(client, site_tree):
     assert response.status_code == 302 and response["Location"] == "/cy/nominate/suitability/"
 
 
+def test_welsh_check_your_answers_answers_each_question_in_its_own_person(client, site_tree):
+    """In Welsh "yes" takes the question's verb: "I run or moderate this community" is answered
+    "Ydw" (I do), "Are posts moderated?" "Ydyn" (they are). A single "Ydyn" for both reads wrong
+    to every Welsh speaker."""
+    assert post_steps(client, nomination_answers(), prefix="/cy").status_code == 302
+    html = client.get("/cy/nominate/check/").content.decode()
+    rows = dict(
+        re.findall(
+            r'summary-list__key">\s*(.*?)\s*</dt>\s*<dd class="govuk-summary-list__value">\s*(.*?)\s*</dd>', html, re.S
+        )
+    )
+    assert "Ydw" in rows.values() and "Ydyn" in rows.values()
+    assert sorted(rows.values()).count("Ydyn") == 1
+
+
 @pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
 def test_the_limit_is_shared_through_redis(client, site_tree, settings):
     """With the production cache (Redis), the per-address count is kept there and the limit holds.
@@ -625,3 +640,13 @@ def test_line_breaks_in_single_line_fields_are_refused_on_every_public_form(clie
     response = client.post(f"{forum.url}suggest/", data)
     assert_refused_beside_the_field(response, "id_topics", "Enter “Topics” on one line, without line breaks")
     assert Nomination.objects.count() == 0 and EditSuggestion.objects.count() == 0
+
+
+def test_the_thanks_page_says_where_the_email_went(client, site_tree, django_capture_on_commit_callbacks):
+    """Someone who mistyped their address must see it on the thanks page, not wait for an email
+    that never comes; no figure for the review time is shown before there are decisions to take it from."""
+    assert nominate(client, django_capture_on_commit_callbacks).status_code == 302
+    html = client.get("/nominate/thanks/").content.decode()
+    email = Nomination.objects.get().contact_email
+    assert f"We have sent a confirmation email to <strong>{email}</strong>." in html
+    assert 'id="review-time"' not in html
