@@ -28,6 +28,16 @@ def reject_html(value):
         )
 
 
+def name_the_field_in_length_errors(field):
+    """Django's "Ensure this value has at most N characters (it has M)." names no field: say which."""
+    if field.max_length is None:
+        return
+    message = format_lazy(_("“{label}” must be %(limit_value)s characters or fewer"), label=field.label or "")
+    for validator in field.validators:
+        if isinstance(validator, MaxLengthValidator):
+            validator.message = message
+
+
 class PlainTextField(forms.CharField):
     """Plain text with a length limit; HTML is refused. On one line unless its widget is a text area:
     a line break in a name or title would break the emails about it and every list showing it."""
@@ -36,14 +46,7 @@ class PlainTextField(forms.CharField):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        if self.max_length is not None:
-            # Django's "Ensure this value has at most N characters (it has M)." names no field.
-            self.error_messages["max_length"] = format_lazy(
-                _("“{label}” must be %(limit_value)s characters or fewer"), label=self.label or ""
-            )
-            for validator in self.validators:
-                if isinstance(validator, MaxLengthValidator):
-                    validator.message = self.error_messages["max_length"]
+        name_the_field_in_length_errors(self)
 
     def validate(self, value):
         super().validate(value)
@@ -70,6 +73,7 @@ class WebAddressField(forms.URLField):
         kwargs.setdefault("assume_scheme", "https")
         kwargs.setdefault("widget", forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "url"}))
         super().__init__(**kwargs)
+        name_the_field_in_length_errors(self)
 
 
 class ApproximateNumberField(forms.IntegerField):
