@@ -648,5 +648,5 @@ def test_the_thanks_page_says_where_the_email_went(client, site_tree, django_cap
     assert nominate(client, django_capture_on_commit_callbacks).status_code == 302
     html = client.get("/nominate/thanks/").content.decode()
     email = Nomination.objects.get().contact_email
-    assert f"We have sent a confirmation email to <strong>{email}</strong>." in html
+    assert f'We have sent a confirmation email to <strong class="govuk-!-text-break-word">{email}</strong>.' in html
     assert 'id="review-time"' not in html
