@@ -7,6 +7,11 @@ strings, choices as their stored values): ``forums.json``, ``departments.json``,
 list of search synonym groups per language, which editors then keep). Entries marked illustrative are
 invented to show a feature; their addresses use the reserved ``.example`` domain.
 
+The entries keep the seed's facts and figures (with their dates), but each community's "last
+verified" date is set relative to the day the demo is loaded (``demo_last_verified``): spread over
+the past year, so a new visitor sees a living directory and the review reminders have a few
+entries coming due, as they would in use. Loading on a later day moves the dates on.
+
 Each page is created or updated by slug and published through a revision, so it has a history;
 a revision is saved only when a value differs, so loading again adds no pages and no revisions.
 """
@@ -17,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import models, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from wagtail.models import Page
 
 from directory.caching import public_content_changed
@@ -122,9 +127,21 @@ def load_search_synonyms():
     return len(new)
 
 
+DEMO_VERIFIED_FIRST_DAYS_AGO = 14  # the most recently verified demo entry
+DEMO_VERIFIED_STEP_DAYS = 23  # each next entry in forums.json was verified this much longer ago
+
+
+def demo_last_verified(slug, today=None):
+    """The day a demo community was last verified: within the past year, counted back from ``today``."""
+    position = next(number for number, entry in enumerate(FORUMS) if entry["slug"] == slug)
+    days_ago = DEMO_VERIFIED_FIRST_DAYS_AGO + DEMO_VERIFIED_STEP_DAYS * position
+    return (today or timezone.localdate()) - datetime.timedelta(days=days_ago)
+
+
 def upsert_forum(index, entry):
     """Create or update one community under ``index``; returns (page, "created"|"updated"|"unchanged")."""
     values = model_values(ForumPage, {**FORUM_DEFAULTS, **entry}, skip=FORUM_RELATIONS)
+    values.setdefault("last_verified", demo_last_verified(entry["slug"]))
     values["community_type"] = CommunityType.objects.get(slug=entry["community_type"])
     values.setdefault("contact_email", f"operator@{entry['slug']}.example")
     audiences = list(Audience.objects.filter(slug__in=entry["audiences"]))

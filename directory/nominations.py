@@ -8,6 +8,8 @@ confirm it is still accurate or ask for removal. Claims let the operator of an a
 community ask for that link; an editor decides. Views, admin and commands all call these functions.
 """
 
+import math
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import Http404
@@ -154,6 +156,21 @@ def record_status(nomination, status, editor_comment=None):
         fields.append("editor_comment")
     nomination.save(update_fields=fields)
     return nomination
+
+
+REVIEW_TIME_SAMPLE = 20  # the latest decisions the typical review time is taken from
+REVIEW_TIME_MINIMUM_SAMPLE = 3  # fewer decisions than this say nothing about a typical time
+
+
+def typical_review_days():
+    """How many days editors usually take to decide on a nomination or claim: the median over
+    the latest decisions (approved or declined), in whole days, at least 1; None with too few."""
+    decided = Nomination.objects.filter(status__in=(Nomination.Status.APPROVED, Nomination.Status.REJECTED))
+    times = decided.order_by("-updated_at").values_list("submitted_at", "updated_at")[:REVIEW_TIME_SAMPLE]
+    days = sorted(max(1, math.ceil((updated - submitted).total_seconds() / 86400)) for submitted, updated in times)
+    if len(days) < REVIEW_TIME_MINIMUM_SAMPLE:
+        return None
+    return days[len(days) // 2]
 
 
 def receipt_context(nomination, token=None):

@@ -20,8 +20,15 @@ from directory.progress import progress_csv_lines, progress_figures
 
 
 def forum_index(request, page):
-    """The listing: search, facets and one page of communities."""
-    return render_page(request, page, forum_index_context(page, request))
+    """The listing: search, facets and one page of communities.
+
+    A page past the last answers 404 (so it is not indexed) while showing the last page and why.
+    """
+    context = forum_index_context(page, request)
+    response = render_page(request, page, context)
+    if context["listing"].missing_page:
+        response.status_code = 404
+    return response
 
 
 def forum_page(request, forum):

@@ -37,7 +37,7 @@ def test_citizen_searches_filters_and_opens_an_entry(page, directory_content):
         page.get_by_role("group", name=re.compile(r"^Region")).get_by_role("checkbox", name=re.compile(r"^Sheffield"))
     ).to_be_checked()
 
-    page.get_by_role("link", name="Remove filter Sheffield").click()
+    page.get_by_role("link", name="Remove filter Region: Sheffield").click()
     expect(page.get_by_role("heading", name="2 communities match “housing”")).to_be_visible()
 
     page.get_by_label("Search the directory").fill("")

@@ -288,17 +288,8 @@ DIRECTORY_LINK_CHECK_HISTORY_DAYS = int(os.environ.get("DIRECTORY_LINK_CHECK_HIS
 # /progress/ lists a topic as "not yet listening" when it has at least this many listed communities.
 DIRECTORY_COVERAGE_MIN_COMMUNITIES = int(os.environ.get("DIRECTORY_COVERAGE_MIN_COMMUNITIES", "3"))
 
-# Public forms (nominate, claim, suggest, report): per-address limits counted by django-ratelimit
-# in the "ratelimit" cache (Redis in production), a body size limit, a minimum time to fill a form,
-# and how many proxies in front of the app append to X-Forwarded-For. See core/protection.py.
-NOMINATION_RATE_LIMIT = os.environ.get("NOMINATION_RATE_LIMIT", "5/h")
-CONTRIBUTION_RATE_LIMIT = os.environ.get("CONTRIBUTION_RATE_LIMIT", "20/h")
-PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "60/h")
-PUBLIC_FORM_MAX_BYTES = int(os.environ.get("PUBLIC_FORM_MAX_BYTES", str(64 * 1024)))
-PUBLIC_FORM_MIN_SECONDS = int(os.environ.get("PUBLIC_FORM_MIN_SECONDS", "3"))
-# A form's start token is good for one submission within this many seconds (journeys/spam_guard.py).
-PUBLIC_FORM_MAX_AGE_SECONDS = int(os.environ.get("PUBLIC_FORM_MAX_AGE_SECONDS", str(6 * 3600)))
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+from settings.public_forms import *  # noqa: E402, F403 (rate limits and guards of the public forms)
+
 EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)  # seconds before each retry of an email; then it is marked failed
 
 # Security (docs/security.md): response headers, the Content-Security-Policy, admin sign-in limits

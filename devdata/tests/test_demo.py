@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision
 
 from devdata.demo import DEPARTMENTS, FORUMS, load_demo_content
@@ -161,3 +162,27 @@ def test_data_file_mistakes_stop_the_load_with_the_entry_named():
         entry_strings("netmums", {"tagline": "Dim"})
     netmums = next(entry for entry in FORUMS if entry["slug"] == "netmums")
     assert entry_strings("netmums", {"summary": "Crynodeb"}) == {netmums["summary"]: "Crynodeb"}
+
+
+@pytest.mark.django_db
+def test_demo_entries_look_recently_verified_with_a_few_coming_due(demo):
+    """A new visitor must see a living directory, not "Not verified since 2009" on every entry; the
+    dates count back from the day of loading, so the review reminders also have work to show."""
+    from directory.reviews import is_due_for_review
+
+    today = timezone.localdate()
+    forums = list(ForumPage.objects.listed())
+    ages = sorted((today - forum.last_verified).days for forum in forums)
+    assert ages[0] == 14 and ages[-1] < 365
+    due = [forum for forum in forums if is_due_for_review(forum, today=today, interval_months=12)]
+    assert 0 < len(due) < len(forums) / 4
+
+
+@pytest.mark.django_db
+def test_every_demo_community_is_in_welsh():
+    """The Welsh site must not say "not available in Welsh yet" on every demo community: each one
+    has a published Welsh translation, through wagtail-localize as an editor's would be."""
+    call_command("load_demo", stdout=StringIO())
+    welsh = ForumPage.objects.live().filter(locale__language_code="cy", alias_of__isnull=True)
+    assert welsh.count() == len(FORUMS)
+    assert welsh.get(slug="fforwm-caerdydd").summary.startswith("Cymuned ddwyieithog")

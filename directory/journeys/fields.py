@@ -5,6 +5,8 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.ids import IdMultipleChoiceField
@@ -26,11 +28,25 @@ def reject_html(value):
         )
 
 
+def name_the_field_in_length_errors(field):
+    """Django's "Ensure this value has at most N characters (it has M)." names no field: say which."""
+    if field.max_length is None:
+        return
+    message = format_lazy(_("“{label}” must be %(limit_value)s characters or fewer"), label=field.label or "")
+    for validator in field.validators:
+        if isinstance(validator, MaxLengthValidator):
+            validator.message = message
+
+
 class PlainTextField(forms.CharField):
     """Plain text with a length limit; HTML is refused. On one line unless its widget is a text area:
     a line break in a name or title would break the emails about it and every list showing it."""
 
     default_validators = [reject_html]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        name_the_field_in_length_errors(self)
 
     def validate(self, value):
         super().validate(value)
@@ -57,6 +73,7 @@ class WebAddressField(forms.URLField):
         kwargs.setdefault("assume_scheme", "https")
         kwargs.setdefault("widget", forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "url"}))
         super().__init__(**kwargs)
+        name_the_field_in_length_errors(self)
 
 
 class ApproximateNumberField(forms.IntegerField):

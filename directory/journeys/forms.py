@@ -10,6 +10,7 @@ send the form again; a form sent back very fast is kept and flagged for the edit
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.ids import IdChoiceField
 from directory.journeys.fields import (
@@ -106,7 +107,11 @@ class SuitabilityFieldsForm(forms.Form):
 
     is_moderated = forms.TypedChoiceField(
         label=_("Are posts moderated by the community's team?"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
+        # Welsh answers a question with its own verb: "Are posts moderated?" "Ydyn" (they are).
+        choices=[
+            ("yes", pgettext_lazy("answer to: are posts moderated?", "Yes")),
+            ("no", pgettext_lazy("answer to: are posts moderated?", "No")),
+        ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         error_messages={"required": _("Select yes if posts are moderated")},
@@ -237,6 +242,7 @@ class ClaimForm(ContactFieldsForm, SpamGuardMixin):
         label=_("How are you connected to the community?"),
         max_length=2000,
         help_text=_("For example your role, and how the editors can check it."),
+        error_messages={"required": _("Tell us how you are connected to this community")},
     )
     confirm = forms.BooleanField(
         label=_("I run or moderate this community"),
@@ -269,6 +275,7 @@ class SuggestionForm(CommunityFieldsForm, SuitabilityFieldsForm, OperatorFieldsF
         label=_("Your email address"),
         max_length=254,
         required=False,
+        error_messages={"invalid": _("Enter an email address in the correct format, like name@example.com")},
         help_text=_("If you would like to hear what the editors decide. Never published."),
     )
 
@@ -291,6 +298,7 @@ class ProblemReportForm(SpamGuardMixin):
         label=_("Your email address"),
         max_length=254,
         required=False,
+        error_messages={"invalid": _("Enter an email address in the correct format, like name@example.com")},
         help_text=_("If the editors may need to ask you about it. Never published."),
     )
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.datastructures import MultiValueDict
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from core.ids import parse_id
@@ -25,7 +25,14 @@ from directory.journeys.forms import (
     NominationSuitabilityForm,
 )
 from directory.models import ForumPage
-from directory.nominations import DuplicateEntry, find_existing_entry, is_listed, submit_claim, submit_nomination
+from directory.nominations import (
+    DuplicateEntry,
+    find_existing_entry,
+    is_listed,
+    submit_claim,
+    submit_nomination,
+    typical_review_days,
+)
 
 SESSION_KEY = "directory_nomination"
 DONE_KEY = "directory_nomination_done"
@@ -181,7 +188,13 @@ def display_answer(form, name):
     if value in (None, "", [], ()):
         return ""
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        if hasattr(field, "choices"):  # a question with its own yes and no ("Are posts moderated?")
+            return str(dict(field.choices)["yes" if value else "no"])
+        # A tick box is a declaration in the first person ("I run or moderate this community"):
+        # Welsh answers "Ydw" (I do), not "Ydyn" (they are).
+        if value:
+            return pgettext("answer to a statement about oneself", "Yes")
+        return pgettext("answer to a statement about oneself", "No")
     if hasattr(field, "choices") and not hasattr(value, "pk") and not hasattr(value, "model"):
         labels = dict(field.choices)
         if isinstance(value, list | tuple):
@@ -229,7 +242,11 @@ def check_answers(request, page):
             errors = error.messages
         else:
             request.session.pop(SESSION_KEY, None)
-            request.session[DONE_KEY] = {"reference": nomination.reference, "kind": nomination.kind}
+            request.session[DONE_KEY] = {
+                "reference": nomination.reference,
+                "kind": nomination.kind,
+                "email": nomination.contact_email,
+            }
             return HttpResponseRedirect(localised_url(page) + "thanks/")
     context = {"page": page, "sections": answers_summary(page, forms), "errors": errors}
     return TemplateResponse(request, "directory/nomination_check.html", context)
@@ -242,12 +259,18 @@ def nomination_thanks(request, page):
     return TemplateResponse(
         request,
         "directory/nomination_thanks.html",
-        {"page": page, "reference": done.get("reference"), "kind": done.get("kind")},
+        {
+            "page": page,
+            "reference": done.get("reference"),
+            "kind": done.get("kind"),
+            "email": done.get("email", ""),
+            "review_days": typical_review_days(),
+        },
     )
 
 
 @private_page
-@public_form("nominate", "NOMINATION_RATE_LIMIT")
+@public_form("claim", "CLAIM_RATE_LIMIT")
 def claim_entry(request, page, forum_id):
     """Someone who runs a listed community asks for its private link; an editor decides."""
     # An id beyond the database's range is no entry (SQLite cannot even compare it: a 500).
@@ -260,6 +283,6 @@ def claim_entry(request, page, forum_id):
             return refuse_as_spam(request)
         if form.is_valid() and form.accept_start():
             claim = submit_claim(forum, form.cleaned_data, sent_quickly=form.sent_quickly)
-            request.session[DONE_KEY] = {"reference": claim.reference, "kind": claim.kind}
+            request.session[DONE_KEY] = {"reference": claim.reference, "kind": claim.kind, "email": claim.contact_email}
             return HttpResponseRedirect(localised_url(page) + "thanks/")
     return TemplateResponse(request, "directory/nomination_claim.html", {"page": page, "forum": forum, "form": form})

@@ -46,6 +46,11 @@ def can_change(nomination):
     return nomination.forum is not None and nomination.status in CAN_CHANGE
 
 
+def can_confirm(nomination):
+    """Only a published entry can be confirmed still accurate: a draft has nothing readers see yet."""
+    return can_change(nomination) and nomination.forum.live
+
+
 def stopped_links_gone(view):
     """A stopped private link (``LinkRevoked``) answers 410 "This link no longer works", on every page."""
 
@@ -67,7 +72,7 @@ def listing(request, token):
     """The operator's page: where the entry stands; "still accurate" is a one-button form."""
     nomination = nomination_for_token(token)
     forum = nomination.forum
-    if request.method == "POST" and request.POST.get("action") == "confirm" and can_change(nomination):
+    if request.method == "POST" and request.POST.get("action") == "confirm" and can_confirm(nomination):
         confirm_still_accurate(nomination)
         return HttpResponseRedirect(listing_url(token) + "?confirmed=1")
     if request.method == "POST" and request.POST.get("action") == "verify" and can_change(nomination):
@@ -80,6 +85,7 @@ def listing(request, token):
         "history": public_history(forum) if forum is not None and forum.live else [],
         "token": token,
         "can_change": can_change(nomination),
+        "can_confirm": can_confirm(nomination),
         "confirmed": request.GET.get("confirmed") == "1",
         "updated": request.GET.get("updated") == "1",
         "badge_snippets": badge_snippets(forum),

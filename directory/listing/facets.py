@@ -7,6 +7,7 @@ other facets applied, so they say how many results ticking that box would give.
 
 from dataclasses import dataclass
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import EngagementPreference
@@ -21,7 +22,7 @@ FACET_LABELS = {
     "preference": _("Public servants"),
     "department": _("Department engaging"),
 }
-TOPIC_OPTIONS_SHOWN = 20
+TOPIC_OPTIONS_SHOWN = 20  # the most used; the others are folded under "Show more topics"
 
 
 @dataclass
@@ -40,10 +41,19 @@ class Facet:
     name: str
     label: str
     options: list
+    shown: int = 0  # how many options are shown before the rest are folded away (0: all shown)
 
     @property
     def selected_count(self):
         return sum(1 for option in self.options if option.selected)
+
+    @property
+    def first_options(self):
+        return self.options[: self.shown] if self.shown else self.options
+
+    @property
+    def more_options(self):
+        return self.options[self.shown :] if self.shown else []
 
 
 @dataclass
@@ -64,14 +74,17 @@ def _vocabulary_options(terms, counts, selected):
 
 
 def _topic_options(terms, counts, selected):
+    """Every topic in use, chosen ones first, then the most used; labels start with a capital."""
     used = sorted(
-        (slug for slug, count in counts.items() if count and slug not in selected),
-        key=lambda slug: (-counts[slug], terms[slug].label if slug in terms else slug),
+        (slug for slug, count in counts.items() if count and slug not in selected and slug in terms),
+        key=lambda slug: (-counts[slug], terms[slug].label.casefold()),
     )
-    shown = [slug for slug in selected if slug in terms] + used[:TOPIC_OPTIONS_SHOWN]
+    chosen = sorted(
+        (slug for slug in selected if slug in terms),
+        key=lambda slug: (-counts.get(slug, 0), terms[slug].label.casefold()),
+    )
     options = [
-        FacetOption(slug, terms[slug].label, counts.get(slug, 0), slug in selected)
-        for slug in sorted(shown, key=lambda slug: (-counts.get(slug, 0), terms[slug].label.casefold()))
+        FacetOption(slug, capfirst(terms[slug].label), counts.get(slug, 0), slug in selected) for slug in chosen + used
     ]
     # A chosen topic no community in the directory has: still shown, so it can be unticked.
     options += [FacetOption(slug, slug, 0, True, known=False) for slug in selected if slug not in terms]
@@ -110,7 +123,8 @@ def facets_from_counts(filters, index, counts):
             options = _department_options(index.terms[name], counts[name], selected)
         else:
             options = _vocabulary_options(index.terms[name], counts[name], selected)
-        facets.append(Facet(name, FACET_LABELS[name], options))
+        shown = TOPIC_OPTIONS_SHOWN if name == "topic" else 0
+        facets.append(Facet(name, FACET_LABELS[name], options, shown=max(shown, len(selected)) if shown else 0))
     return facets
 
 

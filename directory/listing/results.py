@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q
 from django.db.models.functions import Lower
+from django.utils.text import capfirst
 from wagtail.models import Page
 
 from core.privacy import is_private_expression
@@ -17,7 +18,7 @@ from directory.listing.engine import Engine, IndexedResults
 from directory.listing.facets import FACETS, facets_from_counts, selected_filters
 from directory.listing.filters import SORTS, DirectoryFilters, search_terms
 from directory.listing.sql import prefetch_terms
-from directory.models import Engagement, ForumPage
+from directory.models import Engagement, ForumPage, NominationPage
 from directory.models.public import current, listed_forums, public_departments
 from directory.presentation import breadcrumbs_for, forum_structured_data, page_metadata
 
@@ -44,11 +45,17 @@ class DirectoryResults:
     selected_filters: list = field(default_factory=list)
     suggestion: str = ""  # the search with misspelt words corrected ("Did you mean …?"), or ''
     browse_topics: list = field(default_factory=list)  # when nothing matches: topics to browse instead
+    missing_page: int = 0  # the page asked for when it is past the last one (the last is shown), or 0
 
     @property
     def has_filter_options(self):
         """False when no facet has a value to tick (then there is no "Filter" heading to show)."""
         return any(facet.options for facet in self.facets)
+
+    @property
+    def selected_count(self):
+        """How many facet values are ticked: shown on the folded "Filter" control."""
+        return len(self.selected_filters)
 
     @property
     def suggestion_querystring(self):
@@ -102,6 +109,7 @@ def search_directory(filters, locale=None):
     paginator = Paginator(IndexedResults(engine.index, results, sort, ranked, total), PAGE_SIZE)
     paginator.__dict__["count"] = total  # Paginator.count is a cached_property
     page = paginator.get_page(filters.page)
+    missing_page = filters.page if filters.page > paginator.num_pages else 0
     page_forums = list(page.object_list)
     prefetch_terms(page_forums)
     facets = facets_from_counts(filters, engine, counts)
@@ -115,6 +123,7 @@ def search_directory(filters, locale=None):
         selected_filters=selected_filters(filters, facets),
         suggestion=match.suggestion if match else "",
         browse_topics=[] if total else popular_topics(engine, TOPICS_SUGGESTED),
+        missing_page=missing_page,
     )
 
 
@@ -137,7 +146,7 @@ def popular_topics(engine, shown):
     topics = engine.terms["topic"]
     used = (slug for slug, count in counts.items() if count)
     popular = sorted(used, key=lambda slug: (-counts[slug], topics[slug].label))
-    return [{"slug": slug, "name": topics[slug].label, "count": counts[slug]} for slug in popular[:shown]]
+    return [{"slug": slug, "name": capfirst(topics[slug].label), "count": counts[slug]} for slug in popular[:shown]]
 
 
 def home_page_highlights(locale=None):
@@ -279,7 +288,21 @@ def forum_page_context(forum, request):
         "engagements": departments_engaging(forum),
         "structured_data": forum_structured_data(forum, absolute[-1]["url"], absolute),
         "page_metadata": page_metadata(forum, absolute[-1]["url"], forum.summary),
+        "claim_url": claim_url(forum, request),
     }
+
+
+def claim_url(forum, request):
+    """Where whoever runs the community asks for its entry: the nomination page's claim form, in
+    the community's language where that page is translated; '' when there is no nomination page."""
+    restricted = is_private_expression(OuterRef("translation_key"))  # in SQL: no query of its own
+    nomination_pages = list(NominationPage.objects.live().exclude(restricted).order_by("path"))  # one a language
+    if not nomination_pages:
+        return ""
+    nomination_page = next(
+        (page for page in nomination_pages if page.locale_id == forum.locale_id), nomination_pages[0]
+    )
+    return f"{nomination_page.get_url(request)}claim/{forum.pk}/"
 
 
 def department_index_context(page, request):

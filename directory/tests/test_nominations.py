@@ -1,5 +1,6 @@
 """The rules of a nomination (directory/nominations.py): drafts, tokens, updates, claims, removal."""
 
+import datetime
 import hashlib
 
 import pytest
@@ -206,3 +207,20 @@ def test_declining_a_nomination_deletes_the_draft_and_tells_the_person(
     assert nomination.status == Nomination.Status.REJECTED and nomination.forum is None
     assert "Not a peer-support community." in mail.outbox[-1].body
     assert nominations.find_existing_entry("https://carers-corner.example.org") is None
+
+
+@pytest.mark.django_db
+def test_typical_review_time_is_the_median_of_recent_decisions(site_tree):
+    """The thanks page promises how long review usually takes: it must come from the editors'
+    real recent decisions (the median, so one slow case does not skew it), and say nothing when
+    there are too few to tell."""
+    assert nominations.typical_review_days() is None
+    now = timezone.now()
+    for number, days in enumerate([2, 3, 30]):
+        nomination, _token = nominations.submit_nomination(
+            sample_details(website=f"https://review-{number}.example.org/"), SAMPLE_CONTACT
+        )
+        Nomination.objects.filter(pk=nomination.pk).update(
+            status=Nomination.Status.APPROVED, submitted_at=now - datetime.timedelta(days=days), updated_at=now
+        )
+    assert nominations.typical_review_days() == 3

@@ -89,3 +89,29 @@ def test_used_start_tokens_are_remembered_until_they_expire(settings):
     SpentFormToken.objects.filter(nonce="a" * 32).update(spent_at=timezone.now() - datetime.timedelta(hours=2))
     assert spam_guard.spend_start_nonce("b" * 32)
     assert list(SpentFormToken.objects.values_list("nonce", flat=True)) == ["b" * 32]
+
+
+DJANGO_GENERIC_MESSAGES = ("This field is required.", "Enter a valid email address.", "Ensure this value has at most")
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_no_public_form_answers_with_a_generic_django_message(language):
+    """Each error says what to do about that field ("Tell us how you are connected to this
+    community"), never Django's "This field is required.", in English and in Welsh."""
+    from django.utils import translation
+
+    too_long = "x" * 3000
+    with translation.override(language):
+        generic_messages = tuple(translation.gettext(text) for text in DJANGO_GENERIC_MESSAGES)
+        for form_class in PUBLIC_FORMS:
+            answers = {name: too_long for name in form_class.base_fields if name not in SPAM_GUARD}
+            answers.update({name: "not an address" for name in form_class.base_fields if "email" in name})
+            for data in ({}, answers):
+                form = form_class(data=data)
+                form.is_valid()
+                messages = [str(message) for errors in form.errors.values() for message in errors]
+                generic = [text for text in messages if text.startswith(generic_messages)]
+                assert not generic, f"{form_class.__name__}: {generic}"
+        message = forms.ClaimForm(data={}).errors["message"][0]
+        expected = {"en": "Tell us how you are connected to this community", "cy": "Dywedwch wrthym sut"}
+        assert message.startswith(expected[language])

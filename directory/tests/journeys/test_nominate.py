@@ -429,6 +429,34 @@ def test_too_many_nominations_from_one_address_get_a_friendly_429(
     assert Nomination.objects.count() == 1
 
 
+def test_claims_are_not_blocked_by_nominations_from_the_same_address(
+    client, site_tree, directory_index, settings, django_capture_on_commit_callbacks
+):
+    """A library or office connection that has used up its nominations must still be able to
+    claim an entry: claims are counted on their own.
+    """
+    settings.NOMINATION_RATE_LIMIT = "1/h"
+    settings.CLAIM_RATE_LIMIT = "1/h"
+    existing = ForumPageFactory(parent=directory_index, title="Parents Together", website="https://parents.example.org")
+    assert nominate(client, django_capture_on_commit_callbacks).status_code == 302
+    assert nominate(client, django_capture_on_commit_callbacks, website="https://b.example.org").status_code == 429
+    claim = {"contact_name": "Real Owner", "contact_email": "owner@example.org", "message": "Mine.", "confirm": "on"}
+    response = client.post(f"/nominate/claim/{existing.pk}/", {**claim, "started": started_long_ago()})
+    assert response.status_code == 302
+    response = client.post(f"/nominate/claim/{existing.pk}/", {**claim, "started": started_long_ago()})
+    assert response.status_code == 429, "claims have a limit of their own"
+
+
+def test_every_community_page_offers_a_claim(client, site_tree, directory_index):
+    """Whoever runs a listed community must find "Claim this entry" on its page, leading to the
+    claim form, without first trying to nominate it again."""
+    forum = ForumPageFactory(parent=directory_index, title="Parents Together")
+    html = client.get(forum.url).content.decode()
+    assert "Is this your community?" in html
+    assert f'href="/nominate/claim/{forum.pk}/" id="claim-entry"' in html
+    assert client.get(f"/nominate/claim/{forum.pk}/").status_code == 200
+
+
 def test_a_huge_post_is_refused_before_it_is_read(client, site_tree, settings):
     """Posts larger than the public form limit get a 413 page, not a 500.
 
@@ -487,6 +515,21 @@ def test_the_welsh_form_stays_in_welsh(client, site_tree):
     """
     response = client.post("/cy/nominate/", nomination_answers()["community"])
     assert response.status_code == 302 and response["Location"] == "/cy/nominate/suitability/"
+
+
+def test_welsh_check_your_answers_answers_each_question_in_its_own_person(client, site_tree):
+    """In Welsh "yes" takes the question's verb: "I run or moderate this community" is answered
+    "Ydw" (I do), "Are posts moderated?" "Ydyn" (they are). A single "Ydyn" for both reads wrong
+    to every Welsh speaker."""
+    assert post_steps(client, nomination_answers(), prefix="/cy").status_code == 302
+    html = client.get("/cy/nominate/check/").content.decode()
+    rows = dict(
+        re.findall(
+            r'summary-list__key">\s*(.*?)\s*</dt>\s*<dd class="govuk-summary-list__value">\s*(.*?)\s*</dd>', html, re.S
+        )
+    )
+    assert "Ydw" in rows.values() and "Ydyn" in rows.values()
+    assert sorted(rows.values()).count("Ydyn") == 1
 
 
 @pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
@@ -597,3 +640,13 @@ def test_line_breaks_in_single_line_fields_are_refused_on_every_public_form(clie
     response = client.post(f"{forum.url}suggest/", data)
     assert_refused_beside_the_field(response, "id_topics", "Enter “Topics” on one line, without line breaks")
     assert Nomination.objects.count() == 0 and EditSuggestion.objects.count() == 0
+
+
+def test_the_thanks_page_says_where_the_email_went(client, site_tree, django_capture_on_commit_callbacks):
+    """Someone who mistyped their address must see it on the thanks page, not wait for an email
+    that never comes; no figure for the review time is shown before there are decisions to take it from."""
+    assert nominate(client, django_capture_on_commit_callbacks).status_code == 302
+    html = client.get("/nominate/thanks/").content.decode()
+    email = Nomination.objects.get().contact_email
+    assert f'We have sent a confirmation email to <strong class="govuk-!-text-break-word">{email}</strong>.' in html
+    assert 'id="review-time"' not in html

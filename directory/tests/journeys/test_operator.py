@@ -71,6 +71,19 @@ def test_still_accurate_sets_last_verified(client, listed):
     assert "checked today" in client.get(response["Location"]).content.decode()
 
 
+def test_an_unpublished_entry_cannot_be_confirmed_still_accurate(client, site_tree):
+    """Before an editor has published the entry there is nothing readers see to vouch for: the
+    page must not offer "Confirm the entry is still accurate", and a forged post changes nothing.
+    """
+    nomination, token = nominations.submit_nomination(sample_details(), SAMPLE_CONTACT)
+    ForumPage.objects.filter(pk=nomination.forum_id).update(last_verified=datetime.date(2020, 1, 1))
+    html = client.get(f"/listing/{token}/").content.decode()
+    assert "Confirm the entry is still accurate" not in html
+    assert "Update the details" in html
+    client.post(f"/listing/{token}/", {"action": "confirm"})
+    assert ForumPage.objects.get(pk=nomination.forum_id).last_verified == datetime.date(2020, 1, 1)
+
+
 def test_asking_for_removal_reaches_the_editors(client, listed):
     """The removal form files a report for the editors; the entry stays until they act.
 

@@ -67,3 +67,21 @@ def test_facets_combine_with_text_search(netmums_and_friends):
     assert sorted(titles(search("q=parenting&audience=students"))) == ["MoneySavingExpert Forum", "The Student Room"]
     assert titles(search("q=parenting&type=blog")) == ["The Student Room"]
     assert titles(search("q=parenting&type=blog&region=scotland")) == []
+
+
+@pytest.mark.django_db
+def test_every_topic_can_be_ticked_and_starts_with_a_capital(directory_index):
+    """A topic past the twentieth must still be reachable (folded under "Show more topics"), and
+    topics read as labels ("Student finance"), not as lower-case tags."""
+    from directory.tests.factories import ForumPageFactory
+
+    topics = [f"topic {number:02d}" for number in range(25)]
+    ForumPageFactory(parent=directory_index, title="Many topics", topics=topics)
+    results = search()
+    topic_facet = next(item for item in results.facets if item.name == "topic")
+    assert len(topic_facet.first_options) == 20
+    assert len(topic_facet.more_options) == 5
+    assert {option.label for option in topic_facet.options} == {f"Topic {number:02d}" for number in range(25)}
+    # A ticked topic from the folded part is shown unfolded, so it can be seen and unticked.
+    ticked = next(item for item in search("topic=topic-24").facets if item.name == "topic")
+    assert ticked.first_options[0].value == "topic-24"

@@ -79,7 +79,23 @@ def test_pages_of_twenty(directory_index):
     assert len(first.forums) == PAGE_SIZE
     last = search("page=9")
     assert last.page.number == 2
+    assert last.missing_page == 9
     assert titles(last) == [f"Community {number:02d}" for number in range(PAGE_SIZE, PAGE_SIZE + 5)]
+    assert search("page=2").missing_page == 0
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_last_says_so_with_a_404(client, directory_index):
+    """Someone following an old link to ?page=9 must be told there is no such page and see the
+    last one, not page 1 as if nothing were wrong; search engines get a 404 and drop it."""
+    for number in range(PAGE_SIZE + 5):
+        ForumPageFactory(parent=directory_index, title=f"Community {number:02d}")
+    response = client.get("/directory/?page=9")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "There is no page 9: these results fit on 2 pages. You are seeing page 2, the last." in html
+    assert f"Community {PAGE_SIZE + 4:02d}" in html
+    assert client.get("/directory/?page=2").status_code == 200
 
 
 @pytest.mark.django_db
@@ -110,6 +126,25 @@ def test_directory_page_shows_results_and_facets(client, netmums_and_friends):
     assert "Apply filters" in html
     assert "Clear filters" in html
     assert "2 communities match" in html
+
+
+@pytest.mark.django_db
+def test_filters_fold_away_with_their_count_and_show_as_removable_tags(client, netmums_and_friends):
+    """On a phone the results must come first: the checkboxes sit folded in a "Filter" control that
+    says how many are ticked, the search box has its own Search button, and each chosen filter is
+    a tag above the results that removes it."""
+    html = client.get("/directory/?q=parenting&region=wales&audience=parents").content.decode()
+    panel = html[html.index('<details class="govuk-details app-filter"') : html.index("</details>")]
+    assert "Filter (2 selected)" in panel
+    assert 'name="region" type="checkbox" value="wales" checked' in html[html.index("app-filter") :]
+    search_box = html[html.index('id="directory-q"') : html.index("app-filter")]
+    assert '<button type="submit" class="govuk-button app-search__button"' in search_box
+    assert ">Search</button>" in search_box
+    tags = html[html.index('id="selected-filters"') : html.index("Clear filters")]
+    assert '<a class="app-filter-tag" href="?q=parenting&amp;audience=parents">' in tags
+    assert "Remove filter </span>" in tags and "Wales" in tags
+    assert html.index('id="selected-filters"') < html.index('aria-labelledby="results-count"')
+    assert "Filter (" not in client.get("/directory/").content.decode()
 
 
 def add_forums(directory_index, departments_index, count, start=0):
@@ -178,9 +213,9 @@ def test_listing_query_count_does_not_grow_with_the_directory(
 # A community page: Wagtail's routing and site (site, locale, the home page, then the directory and
 # the community in one query each (core.routing.SpecificChildRouting), the alias check, view
 # restrictions: 7; the breadcrumbs come from the routing), one query for its topics, audiences,
-# regions and type, one for the engagements by public bodies, and the site settings (which the
-# review notice reads too).
-FORUM_PAGE_QUERIES = 10
+# regions and type, one for the engagements by public bodies, one for the nomination page (the
+# claim link), and the site settings (which the review notice reads too).
+FORUM_PAGE_QUERIES = 11
 
 
 @pytest.mark.django_db
@@ -242,3 +277,12 @@ def test_no_results_page_helps(client, netmums_and_friends):
     assert "There are no communities that match your search." in html
     assert "removing filters" in html
     assert 'href="?q=zebras"' in html  # removes the Wales filter, keeps the search
+
+
+@pytest.mark.django_db
+def test_result_card_says_the_arrangement_is_for_public_servants(client, netmums_and_friends):
+    """A yellow "By arrangement with the moderators" tag alone reads as if joining needed
+    arranging; the card must say it is about public servants taking part."""
+    html = client.get("/directory/").content.decode()
+    assert "Public servants: by arrangement with the moderators</strong>" in html
+    assert ">By arrangement with the moderators</strong>" not in html
