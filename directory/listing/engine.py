@@ -38,7 +38,7 @@ class TextMatch:
     mask: object
     order: list
     plan: SearchPlan
-    index: object
+    ids_by_place: object  # the index's ids (not the index: a match is kept with it, see _lexicons)
 
     @property
     def suggestion(self):
@@ -47,7 +47,7 @@ class TextMatch:
     @cached_property
     def ids(self):
         """The ids of the listed matches, most relevant first."""
-        ids = self.index.ids
+        ids = self.ids_by_place
         return [ids[place] for bucket in self.order for place in bucket]
 
 
@@ -55,9 +55,11 @@ class Lexicon:
     """A language's words for searching, held with its index: the synonym groups, and the searches made."""
 
     def __init__(self, public, index):
-        self.public, self.index = public, index
+        # What it needs of the index, not the index itself: held by the index's weak key, a
+        # reference back would keep every index alive.
+        self.public, self.words = public, index.words
         self.searches = {}  # terms -> TextMatch, oldest first
-        self.labels = Labels(index)
+        self.labels = Labels(index.terms, index.masks)
 
     @cached_property
     def thesaurus(self):
@@ -65,7 +67,7 @@ class Lexicon:
 
     def corrections(self, words):
         """``{word: closest known word}`` for the words that have one (no query: the index holds the words)."""
-        return closest_known(words, self.index.words)
+        return closest_known(words, self.words)
 
 
 _lexicons = weakref.WeakKeyDictionary()  # facet index -> its Lexicon: dropped with the index
@@ -134,7 +136,7 @@ class Engine:
                 matches = self._matches(plan)
         order = ranked_buckets(self.index, self.lexicon.labels, plan, matches)
         mask = FrozenBitMap.union(*order) if order else FrozenBitMap()
-        return TextMatch(mask, order, plan, self.index)
+        return TextMatch(mask, order, plan, self.index.ids)
 
     def _matches(self, plan):
         """For each concept of ``plan``, the bitmap of the listed communities matching it."""

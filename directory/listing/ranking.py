@@ -37,21 +37,21 @@ def title_stems(titles):
 class Labels:
     """The stems of each facet value's labels (both languages), to find the values a phrase names."""
 
-    def __init__(self, index):
-        self.index = index
+    def __init__(self, terms, masks):
+        self.terms, self.masks = terms, masks  # the index's ``terms`` and ``masks``
 
     @cached_property
     def stems(self):
         return [
             (facet, slug, frozenset(stem_key(WORD.findall(f"{term.label} {term.label_cy}".casefold()))))
-            for facet, terms in self.index.terms.items()
+            for facet, terms in self.terms.items()
             for slug, term in terms.items()
         ]
 
     def naming(self, phrases):
         """The bitmap of each facet value whose label holds every word of one of ``phrases``."""
         wanted = [set(stem_key(phrase)) for phrase in phrases]
-        masks = self.index.masks
+        masks = self.masks
         return [
             masks[facet][slug]
             for facet, slug, stems in self.stems

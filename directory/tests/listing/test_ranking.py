@@ -4,6 +4,9 @@ If these fail, a citizen searching "poultry chickens" finds a community that onl
 passing above the one named for them, or a community indexed a moment after a publish is missing.
 """
 
+import gc
+import weakref
+
 import pytest
 from modelsearch.conf import get_app_config
 from modelsearch.index import insert_or_update_object
@@ -59,3 +62,22 @@ def test_a_community_indexed_after_the_facet_index_was_built_is_found(directory_
     assert [page.title for page in engine.page(match.mask, 0, 10, sort="relevance", ranked=match.order)] == [
         "Quiet Streets"
     ]
+
+
+@pytest.mark.django_db
+def test_an_index_replaced_after_searches_is_freed_at_once(directory_index):
+    """If this fails, every publish leaves the previous index (megabytes at scale) in every worker's memory."""
+    ForumPageFactory(parent=directory_index, title="Mums Together", summary="Parents.")
+    engine = Engine()
+    assert engine.text_match("parents").ids  # a search kept with the index, its ids worked out
+    previous = weakref.ref(engine.index)
+    del engine
+    collecting = gc.isenabled()
+    gc.disable()  # freed by reference counting alone: no cycle may hold it until a collection
+    try:
+        ForumPageFactory(parent=directory_index, title="Dads Together", summary="Parents.")  # a new index
+        Engine().text_match("parents")
+        assert previous() is None
+    finally:
+        if collecting:
+            gc.enable()
