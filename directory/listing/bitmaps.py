@@ -44,7 +44,6 @@ class FacetIndex:
         newest,
         largest,
         id_set=None,
-        places_by_rank=None,
         words=(),
         title_stems=None,
         entries=None,
@@ -56,11 +55,7 @@ class FacetIndex:
         self.masks = masks  # facet -> {slug: bitmap of places}
         self.terms = terms  # facet -> {slug: Term}; preferences are labelled by their choices
         self.orders = {"newest": newest, "largest": largest}  # sort -> places in that order
-        # An id's place: its rank among the ids (``id_set.rank``) indexes ``places_by_rank``.
         self.id_set = id_set if id_set is not None else FrozenBitMap(self.ids)
-        if places_by_rank is None:
-            places_by_rank = array(INTEGERS, sorted(range(self.size), key=self.ids.__getitem__))
-        self.places_by_rank = places_by_rank
         self.words = words  # the known words of this language (titles, labels), sorted: for "Did you mean"
         self.title_stems = title_stems or {}  # stem -> bitmap of the places with it in their title: for ranking
         # SQLite: the search index entries there were at the build, and the page of each (0: not a community).
@@ -85,7 +80,7 @@ class FacetIndex:
         """The community's place in name order, or None when it is not listed in this language."""
         if forum_id not in self.id_set:
             return None
-        return self.places_by_rank[self.id_set.rank(forum_id) - 1]
+        return self._places_by_id[forum_id]
 
     def selection(self, facet, values):
         """The communities with any of ``values`` of ``facet`` (a slug nobody uses matches nothing)."""
@@ -147,7 +142,6 @@ class FacetIndex:
         return {
             "version": tuple(self.version),
             "ids": self.ids.tobytes(),
-            "places_by_rank": self.places_by_rank.tobytes(),
             "id_set": self.id_set.serialize(),
             "newest": self.orders["newest"].tobytes(),
             "largest": self.orders["largest"].tobytes(),
@@ -184,7 +178,6 @@ class FacetIndex:
             integers(payload["newest"]),
             integers(payload["largest"]),
             id_set=FrozenBitMap.deserialize(payload["id_set"]),
-            places_by_rank=integers(payload["places_by_rank"]),
             words=tuple(payload["words"].split("\n")) if payload["words"] else (),
             title_stems={stem: FrozenBitMap.deserialize(data) for stem, data in payload["title_stems"].items()},
             entries=(
