@@ -11,6 +11,7 @@ check and a private one for the request. At most ``max_bytes`` of the body are r
 ``OUTBOUND_ALLOWED_NETWORKS`` (settings, default none) lets tests reach a local test server.
 """
 
+import asyncio
 import ipaddress
 import socket
 import time
@@ -49,23 +50,51 @@ def is_public_address(address):
     return address.is_global and not address.is_multicast
 
 
-def public_address_for(host, port):
-    """The address to connect to for ``host``: every address it resolves to must be public."""
+def literal_address(host):
+    """``host`` as an ``ipaddress`` address when it is written as one, else None."""
     try:
-        literal = ipaddress.ip_address(host.strip("[]"))
+        return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        literal = None
-    if literal is not None:
-        addresses = [literal]
-    else:
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as error:
-            raise FetchFailed(f"Cannot find {host}") from error
-        addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+        return None
+
+
+def first_public(host, infos):
+    """The first of ``getaddrinfo``'s answers for ``host``, if every one of them is public."""
+    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
     if not addresses or not all(is_public_address(address) for address in addresses):
         raise RefusedAddress(f"{host} is not an address on the public internet")
     return addresses[0]
+
+
+def public_address_for(host, port):
+    """The address to connect to for ``host``: every address it resolves to must be public."""
+    literal = literal_address(host)
+    if literal is not None:
+        return first_public(host, [(None, None, None, None, (str(literal), port))])
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise FetchFailed(f"Cannot find {host}") from error
+    return first_public(host, infos)
+
+
+async def refuse_unless_public(request):
+    """An httpx request hook for async clients that follow redirects: each request, every hop of a
+    redirect included, must go to a host whose every address is public. (Not pinned as
+    ``fetch_public`` is: for clients that only read a status, such as the link checker.)"""
+    url = request.url
+    if url.scheme not in ("http", "https") or not url.host:
+        raise RefusedAddress("Only http and https web addresses can be checked")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    literal = literal_address(url.host)
+    if literal is not None:
+        first_public(url.host, [(None, None, None, None, (str(literal), port))])
+        return
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(url.host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise FetchFailed(f"Cannot find {url.host}") from error
+    first_public(url.host, infos)
 
 
 def pinned_request(client, url, headers):

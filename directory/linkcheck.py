@@ -6,7 +6,9 @@ and a GET when HEAD is refused or fails oddly (many servers mishandle HEAD). We 
 in the User-Agent. Every check is kept as a ``LinkCheck`` row, so editors see a link's history;
 an entry whose link has failed ``DIRECTORY_LINK_BROKEN_AFTER_FAILURES`` times in a row over at
 least ``DIRECTORY_LINK_BROKEN_AFTER_DAYS`` days is marked broken and appears in the editors'
-broken-links report. One failure never marks a link broken: sites have bad days.
+broken-links report. One failure never marks a link broken: sites have bad days. Only
+addresses on the public internet are requested, redirects included (``core.outbound``): an
+address in our own network is reported as a connection error, never visited.
 """
 
 import asyncio
@@ -21,6 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
+from core.outbound import FetchFailed, RefusedAddress, refuse_unless_public
 from directory.caching import public_content_changed
 from directory.models import ForumPage, LinkCheck, LinkStatus
 
@@ -104,6 +107,8 @@ async def check_url(client, url, timeout):
         return result(Outcome.TIMEOUT, error=f"No answer within {timeout:g} seconds")
     except httpx.TooManyRedirects:
         return result(Outcome.CLIENT_ERROR, error=f"More than {MAX_REDIRECTS} redirects")
+    except (RefusedAddress, FetchFailed) as error:  # a private address, or a name that does not resolve
+        return result(Outcome.CONNECTION_ERROR, error=str(error))
     except (httpx.HTTPError, httpx.InvalidURL, OSError) as error:
         return result(Outcome.CONNECTION_ERROR, error=str(error) or type(error).__name__)
     return result(outcome_for(response), response)
@@ -115,6 +120,8 @@ async def check_urls(urls, *, concurrency, timeout, on_result=None):
     async with httpx.AsyncClient(
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
+        event_hooks={"request": [refuse_unless_public]},  # never our own network, nor a redirect into it
+        trust_env=False,  # nor a proxy from the environment, past that check
         timeout=timeout,
         headers={"User-Agent": user_agent()},
         limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),

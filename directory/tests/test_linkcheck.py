@@ -47,6 +47,8 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/slow":
             server.release.wait(5)
             return self.reply(200)
+        if path == "/to-our-network":
+            return self.reply(302, location=self.path.split("?to=", 1)[1])
         if path == "/no-head":
             return self.reply(405 if head else 200)
         if path == "/busy":
@@ -68,6 +70,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+@pytest.fixture(autouse=True)
+def local_servers_allowed(settings):
+    """The checker visits only public addresses; these tests' servers are on the loopback."""
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
 
 
 @pytest.fixture
@@ -118,6 +126,27 @@ def test_each_kind_of_answer_gets_the_right_outcome(site, closed_port_url):
     assert (results[urls["no-head"]].outcome, results[urls["no-head"]].status_code) == (Outcome.OK, 200)
     assert results[closed_port_url].outcome == Outcome.CONNECTION_ERROR
     assert results[closed_port_url].error
+
+
+def test_addresses_in_our_own_network_are_never_visited(site, settings):
+    """A community's address (or a redirect) pointing into our network would have the checker probe
+    internal services, cloud metadata included, and report what answers to editors."""
+    other_loopback = f"http://127.0.0.2:{site.server_address[1]}/ok"
+    urls = [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/",
+        "http://[::1]/",
+        other_loopback,
+        f"{site.base}/to-our-network?to={other_loopback}",
+    ]
+    results = check(urls)
+    for url in urls:
+        assert (results[url].outcome, results[url].status_code) == (Outcome.CONNECTION_ERROR, None), url
+        assert "public internet" in results[url].error, url
+    assert [path for _method, path, _agent in site.requests] == [f"/to-our-network?to={other_loopback}"]
+    settings.OUTBOUND_ALLOWED_NETWORKS = []  # as deployed: the loopback too is refused
+    assert "public internet" in check([f"{site.base}/ok"])[f"{site.base}/ok"].error
+    assert len(site.requests) == 1
 
 
 def test_head_first_then_get_when_head_is_refused(site):
