@@ -15,7 +15,9 @@ concepts they match (all the visitor's words first), then by how well, then newe
 Results are ``(id, concepts matched as bits)``, over the model's whole index: the caller keeps
 only what it lists. ``matching_sql`` is the same match, unranked, as an SQL subquery, and
 ``concept_matches`` the ids matching each concept, unranked: the directory's listing ranks those
-in memory (``directory.listing.ranking``), without a score for every matching row.
+in memory (``directory.listing.ranking``), without a score for every matching row. On
+PostgreSQL these two read the narrow copy of the index's words (migration 0019), not the index's
+wide rows, since they need no score.
 """
 
 from functools import reduce
@@ -30,6 +32,8 @@ from wagtail.search.backends import get_search_backend
 
 from directory.listing.query import SearchPlan
 
+# PostgreSQL: the index's title and body words, one narrow row an entry (migration 0019), for matching.
+DOCUMENTS = "directory_searchdocument"
 TITLE_WEIGHT = 2.0  # PostgreSQL: a title match counts this many times a body match of the top weight
 # SQLite: bm25() column weights, in the FTS table's column order (autocomplete, body, title).
 FTS_COLUMN_WEIGHTS = (1.0, 1.0, 4.0)
@@ -70,14 +74,20 @@ def concept_matches(model, plan):
     types = ", ".join(["%s"] * len(content_types))
     parts, params = [], []
     if kind == "postgres":
+        # A row per concept, its ids as one array: thousands of matches are read without a row each.
         for number, tsquery in enumerate(_tsqueries(plan)):
             query_sql, query_params = _compile_tsquery(tsquery)
             parts.append(
-                f"SELECT {number} AS n, e.object_id::integer AS id FROM (SELECT {query_sql} AS q OFFSET 0) q "
-                f"INNER JOIN {_entries()} e ON (e.title @@ q.q OR e.body @@ q.q) WHERE e.content_type_id IN ({types})"
+                f"SELECT {number} AS n, array_agg(d.object_id::integer) AS ids "
+                f"FROM (SELECT {query_sql} AS q OFFSET 0) q INNER JOIN {DOCUMENTS} d ON d.document @@ q.q "
+                f"WHERE d.content_type_id IN ({types})"
             )
             params += [*query_params, *content_types]
-    elif kind == "sqlite":
+        found = [[] for _concept in plan.concepts]
+        for number, ids in _run(" UNION ALL ".join(parts), params):
+            found[number] = ids or []
+        return found
+    if kind == "sqlite":
         fts = _fts_table()
         for number, concept in enumerate(plan.concepts):
             parts.append(
@@ -135,8 +145,8 @@ def matching_sql(model, plan):
     if kind == "postgres":
         any_sql, any_params = _compile_tsquery(_any_concept(_tsqueries(plan)))
         return (
-            f"SELECT e.object_id::integer FROM (SELECT {any_sql} AS q OFFSET 0) q INNER JOIN {_entries()} e "
-            f"ON (e.title @@ q.q OR e.body @@ q.q) WHERE e.content_type_id IN ({types})",
+            f"SELECT d.object_id::integer FROM (SELECT {any_sql} AS q OFFSET 0) q INNER JOIN {DOCUMENTS} d "
+            f"ON d.document @@ q.q WHERE d.content_type_id IN ({types})",
             (*any_params, *content_types),
         )
     fts = _fts_table()

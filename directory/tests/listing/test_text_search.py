@@ -4,11 +4,14 @@ These run on the database in use: SQLite (FTS5 with the porter tokenizer) or Pos
 configuration); the same behaviour is expected of both.
 """
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from directory.listing.query import SearchPlan, Thesaurus, plan_search
-from directory.listing.text_search import backend_kind, matching_sql, ranked_matches
+from directory.listing.text_search import backend_kind, concept_matches, matching_sql, ranked_matches
 from directory.models import ForumPage
 from directory.tests.factories import ForumPageFactory
 
@@ -103,6 +106,51 @@ def test_drafts_are_matched_only_for_the_caller_to_drop(directory_index):
     draft = ForumPageFactory(parent=directory_index, title="Parenting draft", live=False)
     draft.save_revision()
     assert found("parenting") == ["Parenting draft"]
+
+
+def matched(terms):
+    """For each word of ``terms``, the titles of the communities ``concept_matches`` finds."""
+    titles = dict(ForumPage.objects.values_list("pk", "title"))
+    return [sorted(titles[i] for i in ids) for ids in concept_matches(ForumPage, plan_search(terms, Thesaurus()))]
+
+
+@pytest.mark.django_db
+def test_the_listing_match_follows_every_change_to_the_index(communities):
+    """The listing's match reads its own copy of the index's words on PostgreSQL: a community edited,
+    deleted or indexed again must be found by its words as they are now, or people would find
+    communities by words they no longer have, or miss new ones."""
+    assert matched("parenting money") == [
+        ["Netmums", "Parenting Wales", "Student Room", "Veterans Hub"],
+        ["Money Saving Expert", "Parenting Wales", "Student Room"],
+    ]
+    veterans = communities["Veterans Hub"]
+    veterans.summary = "Ex-service people share advice on money and pensions."
+    veterans.save_revision().publish()
+    communities["Student Room"].delete()
+    assert matched("parenting money") == [
+        ["Netmums", "Parenting Wales"],
+        ["Money Saving Expert", "Parenting Wales", "Veterans Hub"],
+    ]
+    before = matched("parenting money pensions")
+    call_command("update_index", stdout=StringIO(), stderr=StringIO())
+    assert matched("parenting money pensions") == before
+    assert before[2] == ["Veterans Hub"]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the copy of the index's words is PostgreSQL's")
+def test_the_copy_of_the_index_words_holds_one_row_per_entry(communities):
+    """Rows left behind after a rebuild would be matched (and cost time) for entries long gone."""
+    call_command("update_index", stdout=StringIO(), stderr=StringIO())
+    call_command("update_index", stdout=StringIO(), stderr=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM directory_searchdocument), (SELECT count(*) FROM wagtailsearch_indexentry), "
+            "(SELECT count(*) FROM wagtailsearch_indexentry e JOIN directory_searchdocument d ON d.entry_id = e.id "
+            "AND d.document = e.title || e.body)"
+        )
+        documents, entries, same = cursor.fetchone()
+    assert documents == entries == same > len(TEXTS)
 
 
 def test_the_database_backends_are_recognised(settings):
