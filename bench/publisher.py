@@ -47,9 +47,15 @@ def main(argv=None):
     signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
 
     english = Locale.get_default()
-    ids = list(
-        ForumPage.objects.filter(slug__startswith=SLUG_PREFIX, live=True, locale=english).values_list("pk", flat=True)
-    )
+    # Only pages an editor could save: a generated slug over 63 characters makes a host name (and
+    # so the web address and contact email built from it) that validation rightly refuses.
+    ids = [
+        pk
+        for pk, slug in ForumPage.objects.filter(slug__startswith=SLUG_PREFIX, live=True, locale=english).values_list(
+            "pk", "slug"
+        )
+        if len(slug) - len(SLUG_PREFIX) <= 63
+    ]
     if not ids:
         raise SystemExit("publisher: no generated community to publish")
     rng = random.Random(args.seed)

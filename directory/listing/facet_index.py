@@ -6,7 +6,8 @@ in the same transaction as each public change). When a change commits, the proce
 builds the index of each language and puts it in the cache (``prebuild_indexes``) before the
 page cache is emptied; other processes, and new workers, copy it from the cache instead of
 building it themselves. A process that finds no copy builds one (and shares it), while the others
-wait for it, or, when they already hold the previous version, answer from that until it is there.
+answer from the version they hold, or (a new worker) the newest one shared, until it is there;
+with nothing shared at all, they wait for it.
 Why this design, and its figures: docs/benchmarks.md.
 """
 
@@ -47,6 +48,11 @@ def shared_key(language, version):
     return f"facet-index:{language}:{version[0]}:{version[1]}"
 
 
+def latest_key(language):
+    """Where the key of the language's newest shared index is kept, for workers that hold none."""
+    return f"facet-index:{language}:latest"
+
+
 def facet_index(public, language):
     """The current index for ``language``: the one held, a copy of the shared one, or a new build."""
     version = current_content_version()
@@ -59,7 +65,7 @@ def facet_index(public, language):
         index = _indexes.get(language)
         if index is None or index.version != version:
             found = _shared_or_built(public, language, version, held=index)
-            if found.version == version:
+            if found.version == version or index is None:  # an older one only until the new one is shared
                 _indexes[language] = found
             index = found
     return index
@@ -76,6 +82,8 @@ def _shared_or_built(public, language, version, held=None):
         finally:
             _unlock(store, key)
     # Another process is building this version.
+    if held is None:  # a new worker: the newest shared version, rather than waiting for the build
+        held = _read(store, _read_pointer(store, language))
     if held is not None:
         return held  # the previous version, until the new one is shared (not kept as current)
     deadline = time.monotonic() + WAIT_FOR_BUILD
@@ -91,12 +99,22 @@ def _build_and_share(public, language, version, store, key):
     index = build(public, language, version)
     try:
         store.set(key, index.to_payload(), SHARED_SECONDS)
+        store.set(latest_key(language), key, SHARED_SECONDS)
     except Exception:  # a cache that is down or full: this process still has its index
         logger.warning("The facet index of %s could not be shared", language, exc_info=True)
     return index
 
 
+def _read_pointer(store, language):
+    try:
+        return store.get(latest_key(language))
+    except Exception:
+        return None
+
+
 def _read(store, key):
+    if key is None:
+        return None
     try:
         payload = store.get(key)
     except Exception:

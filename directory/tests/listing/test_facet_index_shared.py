@@ -151,6 +151,26 @@ def test_while_another_process_builds_a_worker_answers_from_the_version_it_holds
 
 
 @pytest.mark.django_db
+def test_a_new_worker_answers_from_the_newest_shared_index_while_the_next_is_built(directory_index, monkeypatch):
+    """A worker started just after a publish (gunicorn replaces workers every thousand requests or
+    so) must not keep its first visitors waiting seconds for the build another process is making."""
+    ForumPageFactory(parent=directory_index, title="Alpha")
+    public = PublicScope()
+    facet_index.facet_index(public, public.language)  # built and shared
+    ForumPageFactory(parent=directory_index, title="Beta")  # a change another process is building
+    key = facet_index.shared_key(public.language, current_content_version())
+    facet_index.shared_store().add(f"{key}:building", 1)
+    facet_index.forget_indexes()  # a new worker
+    monkeypatch.setattr(facet_index, "build", lambda *args: pytest.fail("built while another process was building"))
+    monkeypatch.setattr(facet_index.time, "sleep", lambda seconds: pytest.fail("waited for the other build"))
+    for _request in range(2):
+        assert len(facet_index.facet_index(public, public.language).ids) == 1
+    facet_index.shared_store().delete(f"{key}:building")
+    monkeypatch.undo()
+    assert len(facet_index.facet_index(public, public.language).ids) == 2, "the new index was not taken up"
+
+
+@pytest.mark.django_db
 def test_with_the_shared_cache_down_each_worker_builds_its_own_without_waiting(directory_index, settings, monkeypatch):
     """A Redis outage must not leave visitors waiting for a build nobody is making."""
     from settings.base import redis_cache
