@@ -25,12 +25,12 @@ def title_stems(titles):
     stems, postings = {}, {}
     for place, title in enumerate(titles):
         for word in set(WORD.findall(title.casefold())):
-            if word.isdigit():
-                continue  # numbers are matched by the search backend, and would only swell the index
-            stem = stems.get(word)
-            if stem is None:
-                stem = stems[word] = stem_key((word,))[0]
-            postings.setdefault(stem, []).append(place)
+            stem = stems.get(word, stems)  # each distinct word stemmed once (the dict: not seen yet)
+            if stem is stems:
+                # Numbers (None) are matched by the search backend, and would only swell the index.
+                stem = stems[word] = None if word.isdigit() else stem_key((word,))[0]
+            if stem is not None:
+                postings.setdefault(stem, []).append(place)
     return postings
 
 
