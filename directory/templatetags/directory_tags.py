@@ -5,6 +5,7 @@ Upkeep: ``{% status_notice page %}`` says why a community is inactive, closed or
 
 Topics: ``{{ topic|topic_name }}`` is a topic's name in the active language, with a capital, and
 ``{{ topic|topic_lang }}`` adds ``lang="en"`` where the Welsh site shows a topic's English name.
+``{% languages_list page.languages %}``: the languages a community uses, named in the reader's language.
 """
 
 from django import template
@@ -12,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from directory import reviews
+from directory.forum_details import language_names
 from directory.models import ForumStatus, topic_label
 from directory.models.public import welsh_is_active
 
@@ -49,3 +51,9 @@ def topic_name(tag):
 def topic_lang(tag):
     """`` lang="en"`` on the Welsh site for a topic with no Welsh name (WCAG 3.1.2), else nothing."""
     return mark_safe(' lang="en"') if welsh_is_active() and not getattr(tag, "name_cy", "") else ""
+
+
+@register.inclusion_tag("directory/includes/languages_list.html")
+def languages_list(text):
+    """The free-text "languages" field with the languages we know named in the active language."""
+    return {"languages": language_names(text)}
