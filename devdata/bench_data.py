@@ -24,7 +24,7 @@ from treebeard.mp_tree import MP_Node
 from wagtail.models import Page
 
 from devdata.bench_index import build_search_index
-from devdata.demo import DEPARTMENTS, FORUMS, read_data
+from devdata.demo import DEPARTMENTS, FORUMS, WELSH_TOPICS, read_data
 from directory.models import (
     Audience,
     CommunityType,
@@ -41,6 +41,7 @@ from directory.models import (
     OperatorKind,
     PlanStatus,
     Region,
+    TopicName,
 )
 from directory.site_tree import ensure_directory_tree
 from home.site_setup import ensure_home_page
@@ -75,13 +76,20 @@ class Vocabularies:
 
 
 def load_vocabularies():
-    """The facet vocabularies (seeded by migration 0002) and a taggit Tag for every seed topic."""
+    """The facet vocabularies (seeded by migration 0002) and a taggit Tag, with its Welsh name, for every seed topic."""
     names = seed_topics()
     existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
     missing = [Tag(name=name, slug=slugify(name)) for name in names if name not in existing]
     for tag in missing:
         tag.save()
         existing[tag.name] = tag
+    # Their Welsh names, before any community is made (so each is indexed with them).
+    named = set(TopicName.objects.filter(tag__in=existing.values()).values_list("tag_id", flat=True))
+    TopicName.objects.bulk_create(
+        TopicName(tag=tag, name_cy=WELSH_TOPICS[name])
+        for name, tag in existing.items()
+        if tag.pk not in named and name in WELSH_TOPICS
+    )
     return Vocabularies(
         audiences=list(Audience.objects.order_by("pk")),
         regions=list(Region.objects.order_by("pk")),

@@ -3,7 +3,9 @@
 The seed is the Power of Information Taskforce's 2009 draft report on public servants taking part
 in online peer-support forums. The content is data in ``devdata/data/`` (JSON; dates as ISO
 strings, choices as their stored values): ``forums.json``, ``departments.json``,
-``welsh.json`` (Welsh text of some entries' fields, by slug) and ``synonyms.json`` (a starting
+``welsh.json`` (Welsh text of the communities' fields, by slug), ``welsh_departments.json``
+(the Welsh of each public body's text: name, remit, engagement plan), ``welsh_topics.json``
+(each topic's Welsh name) and ``synonyms.json`` (a starting
 list of search synonym groups per language, which editors then keep). Entries marked illustrative are
 invented to show a feature; their addresses use the reserved ``.example`` domain.
 
@@ -21,12 +23,23 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone, translation
+from taggit.models import Tag
 from wagtail.models import Page
 
 from directory.caching import public_content_changed
-from directory.models import Audience, CommunityType, DepartmentPage, Engagement, ForumPage, Region, SearchSynonyms
+from directory.models import (
+    Audience,
+    CommunityType,
+    DepartmentPage,
+    Engagement,
+    ForumPage,
+    Region,
+    SearchSynonyms,
+    TopicName,
+)
 from directory.site_tree import SECTIONS
 from directory.translation import WELSH, ensure_welsh_tree, publish_translation
 from home.site_setup import HOME_INTRO, HOME_TITLE
@@ -44,6 +57,8 @@ FORUM_DEFAULTS = _forum_data["defaults"]  # page fields every community has unle
 FORUMS = _forum_data["forums"]  # page fields, plus "community_type" (slug), "audiences", "regions", "topics"
 DEPARTMENTS = read_data("departments.json")  # page fields, "topics", "engagement_plan" (stream data), "engagements"
 WELSH_ENTRIES = read_data("welsh.json")  # forum slug → field name → Welsh text
+WELSH_DEPARTMENTS = read_data("welsh_departments.json")  # body slug ("*": every body) → English text → Welsh
+WELSH_TOPICS = read_data("welsh_topics.json")  # topic → its Welsh name (the demo's and the benchmarks' topics)
 SYNONYMS = read_data("synonyms.json")  # language → groups, each "word, phrase, …"
 
 FORUM_RELATIONS = ("community_type", "audiences", "regions", "topics")
@@ -169,7 +184,8 @@ def upsert_department(index, entry, forums_by_slug):
     """Create or update one public body and its engagements; returns (page, outcome)."""
     values = model_values(DepartmentPage, entry, skip=DEPARTMENT_RELATIONS)
     stream_block = DepartmentPage._meta.get_field("engagement_plan").stream_block
-    wanted_plan = _plan_without_ids(stream_block, stream_block.to_python(entry["engagement_plan"]))
+    plan = _bound_plan(stream_block, entry["engagement_plan"])
+    wanted_plan = _plan_without_ids(stream_block, plan)
     wanted_engagements = [
         {**model_values(Engagement, engagement, skip=("forum",)), "forum": forums_by_slug[engagement["forum"]]}
         for engagement in entry["engagements"]
@@ -186,7 +202,7 @@ def upsert_department(index, entry, forums_by_slug):
             page.topics.set(entry["topics"])
             changed = True
         if _plan_without_ids(stream_block, page.engagement_plan) != wanted_plan:
-            page.engagement_plan = entry["engagement_plan"]
+            page.engagement_plan = plan
             changed = True
         current = sorted(page.engagements.all(), key=lambda engagement: engagement.sort_order or 0)
         wanted = [Engagement(sort_order=order, **values) for order, values in enumerate(wanted_engagements)]
@@ -220,9 +236,19 @@ def _upsert_page(index, model, values, apply_relations):
     return page, "updated"
 
 
+def _bound_plan(stream_block, data):
+    """The plan's JSON as a stream value stored the way the editor stores it (each list item a block
+    with an id): wagtail-localize offers list items for translation only in that form."""
+    value = stream_block.to_python(data)
+    for position in range(len(value)):
+        value[position]  # binds the block, so it is saved through its block's get_prep_value
+    return value
+
+
 def _plan_without_ids(stream_block, stream_value):
-    """The plan's stored form without the block ids Wagtail generates, for comparing content."""
-    return _strip_block_ids(stream_block.get_prep_value(stream_value))
+    """The plan's stored form without the block ids Wagtail generates, for comparing content (as JSON
+    stores it: a bound date block gives a date, the stored plan its ISO string)."""
+    return _strip_block_ids(json.loads(json.dumps(stream_block.get_prep_value(stream_value), cls=DjangoJSONEncoder)))
 
 
 def _strip_block_ids(data):
@@ -243,7 +269,8 @@ def _check_all_found(entry, name, found):
 # Every page is on the Welsh site, as an alias of its English page (shown with a notice that it is
 # not yet in Welsh) unless translated here. Translations go through wagtail-localize, so editors
 # carry on from them in its editor. The home and section pages' Welsh comes from the interface
-# translations (``locale/cy``); the entries' from ``welsh.json``.
+# translations (``locale/cy``); the entries' from ``welsh.json``, the public bodies' from
+# ``welsh_departments.json``.
 
 
 def html_paragraph_text(html):
@@ -278,6 +305,36 @@ def entry_strings(slug, welsh_fields):
     return {entry[name]: welsh for name, welsh in welsh_fields.items()}
 
 
+def texts_of(value):
+    """Every string in a JSON value (a department entry, its plan's blocks), paragraphs as their segment text."""
+    if isinstance(value, str):
+        yield html_paragraph_text(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from texts_of(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from texts_of(item)
+
+
+def department_strings(slug):
+    """One public body's English texts (from ``departments.json``) → their Welsh in ``welsh_departments.json``.
+
+    The "*" entry holds what every body's plan says alike ("Our commitments"); an English text
+    the body does not have is an error, so a changed ``departments.json`` cannot leave a stale translation.
+    """
+    entry = next((entry for entry in DEPARTMENTS if entry["slug"] == slug), None)
+    if entry is None:
+        raise ValueError(f"welsh_departments.json: no public body {slug!r} in departments.json.")
+    texts = set(texts_of({name: value for name, value in entry.items() if name != "engagements"}))
+    own = WELSH_DEPARTMENTS.get(slug, {})
+    unknown = sorted(set(own) - texts)
+    if unknown:
+        raise ValueError(f"welsh_departments.json: {slug} has no text {unknown} in departments.json.")
+    shared = {english: welsh for english, welsh in WELSH_DEPARTMENTS.get("*", {}).items() if english in texts}
+    return {**shared, **own}
+
+
 def already_translated(page):
     """True when the page has a Welsh translation of its own (not an alias)."""
     return Page.objects.filter(
@@ -285,9 +342,25 @@ def already_translated(page):
     ).exists()
 
 
+def load_topic_names():
+    """Give the topics in use that have none their Welsh name from ``welsh_topics.json``; returns how many.
+
+    A name already there is left alone, so an editor's change to it is kept. Each is saved as an
+    editor's would be, so the communities with the topic are indexed again with it.
+    """
+    named = TopicName.objects.values("tag_id")
+    added = 0
+    for tag in Tag.objects.filter(name__in=WELSH_TOPICS).exclude(pk__in=named):
+        TopicName.objects.create(tag=tag, name_cy=WELSH_TOPICS[tag.name])
+        added += 1
+    return added
+
+
 def load_welsh_demo_content(home, sections):
-    """Mirror the tree in Welsh and translate the home page, the sections and a few entries. Returns how many."""
+    """Mirror the tree in Welsh; translate the home page, the sections, the entries and the public bodies, and
+    name the topics in Welsh. Returns how many pages were translated."""
     ensure_welsh_tree()
+    load_topic_names()
     translated = 0
     pages = [(home, welsh_strings(HOME_TITLE, HOME_INTRO))]
     for _model, slug, title, intro in SECTIONS:
@@ -296,6 +369,10 @@ def load_welsh_demo_content(home, sections):
         forum = ForumPage.objects.child_of(sections["directory"]).filter(slug=slug).first()
         if forum is not None:
             pages.append((forum, entry_strings(slug, welsh_fields)))
+    for slug in (slug for slug in WELSH_DEPARTMENTS if slug != "*"):
+        department = DepartmentPage.objects.child_of(sections["departments"]).filter(slug=slug).first()
+        if department is not None:
+            pages.append((department, department_strings(slug)))
     for page, strings in pages:
         if not already_translated(page):
             publish_translation(page, strings)

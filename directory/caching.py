@@ -98,7 +98,7 @@ def watched_models():
     from wagtail.contrib.settings.registry import registry as settings_registry
     from wagtail.models import Locale, PageViewRestriction, Site
 
-    from directory.models import Audience, CommunityType, Engagement, Region, SearchSynonyms
+    from directory.models import Audience, CommunityType, Engagement, Region, SearchSynonyms, TopicName
 
     # Topics (taggit tags) are watched apart: see _on_topic_saved.
     return frozenset(
@@ -108,6 +108,7 @@ def watched_models():
             CommunityType,
             Engagement,
             SearchSynonyms,
+            TopicName,
             PageViewRestriction,
             Site,
             Locale,

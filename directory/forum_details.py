@@ -8,9 +8,11 @@ Private fields (contact details, editor notes) are never part of it.
 
 import re
 
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from directory.models import Audience, EngagementMode, Region
+from directory.models.public import welsh_is_active
 
 TEXT_FIELDS = (
     "title",
@@ -145,6 +147,23 @@ LANGUAGE_CODES = {
     "spanish": "es",
 }
 LANGUAGE_SEPARATORS = re.compile(r"\s*(?:,|;|/|\band\b)\s*", re.IGNORECASE)
+# Each code's name, shown in the reader's language.
+LANGUAGE_NAMES = {
+    "en": _("English"),
+    "cy": _("Welsh"),
+    "gd": _("Scottish Gaelic"),
+    "ga": _("Irish"),
+    "kw": _("Cornish"),
+    "bfi": _("British Sign Language"),
+    "pl": _("Polish"),
+    "ur": _("Urdu"),
+    "pa": _("Punjabi"),
+    "bn": _("Bengali"),
+    "ar": _("Arabic"),
+    "ro": _("Romanian"),
+    "fr": _("French"),
+    "es": _("Spanish"),
+}
 
 
 def community_languages(text):
@@ -154,3 +173,18 @@ def community_languages(text):
     """
     names = (name.strip() for name in LANGUAGE_SEPARATORS.split(text or ""))
     return [(name, LANGUAGE_CODES.get(name.casefold(), "")) for name in names if name]
+
+
+def language_names(text):
+    """The languages a community's free-text "languages" field names, as the reader's language names them.
+
+    Each is ``(name, lang)``: a language we know ("Welsh", "BSL") by its name in the active
+    language ("Cymraeg", "Iaith Arwyddion Prydain"), any other as the operator wrote it, with
+    ``lang="en"`` on the Welsh site. The field stays free text, not a choice list: operators name
+    languages we do not list, and nominations, imports, the export and the API keep their words.
+    """
+    welsh = welsh_is_active()
+    return [
+        (str(LANGUAGE_NAMES[code]), "") if code in LANGUAGE_NAMES else (name, "en" if welsh else "")
+        for name, code in community_languages(text)
+    ]

@@ -14,16 +14,17 @@ import csv
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from wagtail.models import Locale
 
 from core.spreadsheets import LineBuffer, csv_cell
-from directory.models import DepartmentPageTag, Engagement, EngagementStatus, PlanStatus
-from directory.models.public import PublicScope
+from directory.models import DepartmentPageTag, Engagement, EngagementStatus, PlanStatus, topic_label
+from directory.models.public import PublicScope, welsh_is_active
 
 # Communities a body has taken part in (now or before), and where it is taking part now.
 ENGAGED_STATUSES = (EngagementStatus.ACTIVE, EngagementStatus.PAUSED, EngagementStatus.ENDED)
@@ -67,6 +68,7 @@ class Bar:
     value: int
     index: int
     largest: int
+    lang: str = ""  # "en" for an English label on the Welsh site
 
     @property
     def y(self):
@@ -92,11 +94,16 @@ class BarChart:
 
     title: str
     rows: list  # (label, value)
+    langs: list = field(default_factory=list)  # each row's label's language when it is not the page's, or ""
 
     @property
     def bars(self):
         largest = max((value for _label, value in self.rows), default=0)
-        return [Bar(str(label), value, index, largest) for index, (label, value) in enumerate(self.rows)]
+        langs = self.langs or [""] * len(self.rows)
+        return [
+            Bar(str(label), value, index, largest, lang)
+            for index, ((label, value), lang) in enumerate(zip(self.rows, langs, strict=True))
+        ]
 
     @property
     def height(self):
@@ -121,6 +128,16 @@ class TopicCoverage:
     communities: int
     listening: int
     responsible: list = field(default_factory=list)
+    name_cy: str = ""  # the topic's Welsh name, "" when it has none
+
+    @property
+    def label(self):
+        return topic_label(self)
+
+    @property
+    def lang(self):
+        """ "en" when the Welsh site shows this topic's English name."""
+        return "en" if welsh_is_active() and not self.name_cy else ""
 
 
 @dataclass
@@ -140,8 +157,11 @@ class Progress:
 
     @property
     def topic_chart(self):
+        shown = self.topics[:CHART_TOPICS]
         return BarChart(
-            _("Listed communities by topic"), [(topic.name, topic.communities) for topic in self.topics[:CHART_TOPICS]]
+            _("Listed communities by topic"),
+            [(capfirst(topic.label), topic.communities) for topic in shown],
+            [topic.lang for topic in shown],
         )
 
 
@@ -196,7 +216,8 @@ def topic_coverage(public):
         )
         .filter(communities__gt=0)
         .order_by("-communities", Lower("name"))
-        .values("pk", "name", "slug", "communities", "listening")
+        .annotate(name_cy=Coalesce(F("welsh_name__name_cy"), Value("")))
+        .values("pk", "name", "name_cy", "slug", "communities", "listening")
     )
     return [
         TopicCoverage(
@@ -205,6 +226,7 @@ def topic_coverage(public):
             slug=topic["slug"],
             communities=topic["communities"],
             listening=topic["listening"],
+            name_cy=topic["name_cy"],
         )
         for topic in topics
     ]

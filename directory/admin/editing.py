@@ -4,7 +4,7 @@
   community / public body with the columns editors work from (status, engagement preference,
   last verified, link check; plan status, next review).
 - The same columns and filters in the page explorer under /directory/ and /departments/.
-- "Directory vocabularies": audiences, regions and community types as snippets.
+- "Directory vocabularies": audiences, regions and community types as snippets, and the topics' Welsh names.
 
 The page edit forms' panels and help text are declared on the models; a community's tabs, with
 the review panel, are put together in ``directory.admin.panels``.
@@ -21,7 +21,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from core.ids import IdMultipleChoiceField
-from directory.models import Audience, CommunityType, DepartmentPage, ForumPage, Region
+from directory.models import Audience, CommunityType, DepartmentPage, ForumPage, Region, TopicName
 
 # Many-to-many choices in every admin form (audiences, regions): an id beyond the database's range
 # is an invalid choice, not a server error. Single choices look ids up with an exact match, which
@@ -140,11 +140,22 @@ class CommunityTypeViewSet(VocabularyViewSet):
     icon = "tag"
 
 
+class TopicNameViewSet(SnippetViewSet):
+    """The topics' Welsh names: an editor picks a topic and gives its name in Welsh."""
+
+    model = TopicName
+    icon = "tag"
+    list_display = ["tag", "name_cy"]
+    search_backend_name = None
+    search_fields = ["tag__name", "name_cy"]
+    ordering = "tag__name"
+
+
 class DirectoryVocabularies(SnippetViewSetGroup):
     menu_label = _("Directory vocabularies")
     menu_icon = "list-ul"
     menu_order = 130
-    items = (AudienceViewSet, RegionViewSet, CommunityTypeViewSet)
+    items = (AudienceViewSet, RegionViewSet, CommunityTypeViewSet, TopicNameViewSet)
 
 
 register_snippet(DirectoryVocabularies)

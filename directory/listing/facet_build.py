@@ -9,7 +9,7 @@ from array import array
 
 from django.db import connections
 from django.db.models import Aggregate, Case, F, Q, TextField, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from taggit.models import Tag
 from wagtail.models import Locale, Page
 
@@ -107,7 +107,8 @@ def _links_and_terms(public, scope, language):
         (
             "topic:term",
             Tag.objects.filter(pk__in=tag_ids)
-            .annotate(l_a=F("pk"), l_b=Value(1), l_ids=blank, l_slug=F("slug"), l_name=F("name"), l_name_cy=blank)
+            .annotate(l_a=F("pk"), l_b=Value(1), l_ids=blank, l_slug=F("slug"), l_name=F("name"))
+            .annotate(l_name_cy=Coalesce(F("welsh_name__name_cy"), blank))
             .order_by()
             .values(*LINK_COLUMNS),
         )
@@ -118,7 +119,9 @@ def _links_and_terms(public, scope, language):
     parts.append(
         (
             "department:term",
-            departments.annotate(l_a=F("pk"), l_ids=blank, l_slug=F("slug"), l_name=F("title"), l_name_cy=blank)
+            departments.annotate(l_a=F("pk"), l_ids=blank, l_slug=F("slug"), l_name=F("title"))
+            # A Welsh label only for a translated page: an alias's title is the English one.
+            .annotate(l_name_cy=Case(When(alias_of__isnull=True, then=F("title")), default=blank))
             .annotate(l_b=Case(When(Q(pk__in=in_language), then=Value(1)), default=Value(0)))
             .order_by()
             .values(*LINK_COLUMNS),

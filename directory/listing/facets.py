@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import EngagementPreference
-from directory.models.public import localised
+from directory.models.public import localised, welsh_is_active
 
 FACETS = ("topic", "audience", "region", "type", "preference", "department")
 FACET_LABELS = {
@@ -32,6 +32,7 @@ class FacetOption:
     count: int
     selected: bool = False
     known: bool = True  # False for a chosen value no listed community has (shown so it can be unticked)
+    lang: str = ""  # "en" when the label is English on the Welsh site (no Welsh name yet): marked lang="en"
 
 
 @dataclass
@@ -63,29 +64,39 @@ class SelectedFilter:
     facet_label: str
     label: str
     remove_querystring: str
+    lang: str = ""  # as the option's
+
+
+def _label(term):
+    """A term's label in the active language, and "en" when that is its English label on the Welsh site."""
+    return localised(term.label, term.label_cy), "en" if welsh_is_active() and not term.label_cy else ""
+
+
+def _option(term, counts, selected, label=None):
+    shown, lang = _label(term)
+    return FacetOption(term.slug, label or shown, counts.get(term.slug, 0), term.slug in selected, lang=lang)
 
 
 def _vocabulary_options(terms, counts, selected):
     return [
-        FacetOption(term.slug, localised(term.label, term.label_cy), counts.get(term.slug, 0), term.slug in selected)
-        for term in sorted(terms.values(), key=lambda term: term.label)
+        _option(term, counts, selected)
+        for term in sorted(terms.values(), key=lambda term: _label(term)[0].casefold())
         if counts.get(term.slug) or term.slug in selected
     ]
 
 
 def _topic_options(terms, counts, selected):
-    """Every topic in use, chosen ones first, then the most used; labels start with a capital."""
+    """Every topic in use, chosen ones first, then the most used; labels in the language, with a capital."""
+    labels = {slug: _label(terms[slug])[0] for slug in counts.keys() | set(selected) if slug in terms}
     used = sorted(
         (slug for slug, count in counts.items() if count and slug not in selected and slug in terms),
-        key=lambda slug: (-counts[slug], terms[slug].label.casefold()),
+        key=lambda slug: (-counts[slug], labels[slug].casefold()),
     )
     chosen = sorted(
         (slug for slug in selected if slug in terms),
-        key=lambda slug: (-counts.get(slug, 0), terms[slug].label.casefold()),
+        key=lambda slug: (-counts.get(slug, 0), labels[slug].casefold()),
     )
-    options = [
-        FacetOption(slug, capfirst(terms[slug].label), counts.get(slug, 0), slug in selected) for slug in chosen + used
-    ]
+    options = [_option(terms[slug], counts, selected, capfirst(labels[slug])) for slug in chosen + used]
     # A chosen topic no community in the directory has: still shown, so it can be unticked.
     options += [FacetOption(slug, slug, 0, True, known=False) for slug in selected if slug not in terms]
     return options
@@ -100,8 +111,9 @@ def _preference_options(counts, selected):
 
 
 def _department_options(terms, counts, selected):
+    # A department's Welsh label is its title when its Welsh page is translated (not an alias).
     return [
-        FacetOption(term.slug, term.label, counts.get(term.slug, 0), term.slug in selected)
+        _option(term, counts, selected)
         for term in sorted(terms.values(), key=lambda term: term.label.lower())
         if counts.get(term.slug) or term.slug in selected
     ]
@@ -132,7 +144,9 @@ def selected_filters(filters, facets):
     """Each facet value chosen in ``filters``, labelled as its facet offers it, with a link removing it."""
     selected = []
     for facet in facets:
-        labels = {option.value: option.label for option in facet.options}
+        options = {option.value: option for option in facet.options}
         for value in getattr(filters, facet.name):
-            selected.append(SelectedFilter(facet.label, labels.get(value, value), filters.without(facet.name, value)))
+            option = options.get(value)
+            label, lang = (option.label, option.lang) if option else (value, "")
+            selected.append(SelectedFilter(facet.label, label, filters.without(facet.name, value), lang))
     return selected

@@ -18,8 +18,8 @@ from directory.listing.engine import Engine, IndexedResults
 from directory.listing.facets import FACETS, facets_from_counts, selected_filters
 from directory.listing.filters import SORTS, DirectoryFilters, search_terms
 from directory.listing.sql import prefetch_terms
-from directory.models import Engagement, ForumPage, NominationPage
-from directory.models.public import current, listed_forums, public_departments
+from directory.models import Engagement, ForumPage, NominationPage, with_welsh_names
+from directory.models.public import current, listed_forums, localised, public_departments, welsh_is_active
 from directory.presentation import breadcrumbs_for, forum_structured_data, page_metadata
 
 PAGE_SIZE = 20
@@ -141,12 +141,22 @@ class HomeHighlights:
 
 
 def popular_topics(engine, shown):
-    """The ``shown`` most used topics of the listed communities, each ``{slug, name, count}`` (no query)."""
+    """The ``shown`` most used topics of the listed communities, each ``{slug, name, count, lang}`` (no query)."""
     counts = engine.counts("topic", engine.everything)
     topics = engine.terms["topic"]
-    used = (slug for slug, count in counts.items() if count)
-    popular = sorted(used, key=lambda slug: (-counts[slug], topics[slug].label))
-    return [{"slug": slug, "name": capfirst(topics[slug].label), "count": counts[slug]} for slug in popular[:shown]]
+    used = [slug for slug, count in counts.items() if count]
+    labels = {slug: localised(topics[slug].label, topics[slug].label_cy) for slug in used}
+    popular = sorted(used, key=lambda slug: (-counts[slug], labels[slug]))
+    welsh = welsh_is_active()  # on the Welsh site, a topic with no Welsh name shows in English
+    return [
+        {
+            "slug": slug,
+            "name": capfirst(labels[slug]),
+            "count": counts[slug],
+            "lang": "en" if welsh and not topics[slug].label_cy else "",
+        }
+        for slug in popular[:shown]
+    ]
 
 
 def home_page_highlights(locale=None):
@@ -314,6 +324,7 @@ def department_index_context(page, request):
 def department_page_context(department, request):
     return {
         "engagements": department_engagements(department),
+        "topics": with_welsh_names(department.topics.all()),
         "breadcrumbs": breadcrumbs_for(department, request),
         "page_metadata": page_metadata(department, public_url(department.get_url(request), request), department.remit),
     }

@@ -2,11 +2,13 @@
 
 from django.db import connections
 from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from taggit.models import Tag
 
 from directory.models import Audience, CommunityType, ForumPage, ForumPageTag, Region
 
 NO_LABEL = Value("")
+TOPIC_NAME_CY = Coalesce(F("tag__welsh_name__name_cy"), NO_LABEL)  # "" for a topic with no Welsh name
 
 
 def union_all(named_querysets, columns, as_tuples=False):
@@ -74,7 +76,7 @@ def _term_querysets(ids, with_type):
             "topics",
             ForumPageTag.objects.filter(content_object_id__in=ids)
             .annotate(t_forum=F("content_object_id"), t_id=F("tag_id"), t_name=F("tag__name"))
-            .annotate(t_name_cy=NO_LABEL, t_slug=F("tag__slug"))
+            .annotate(t_name_cy=TOPIC_NAME_CY, t_slug=F("tag__slug"))
             .order_by()
             .values(*TERM_COLUMNS),
         )
@@ -117,10 +119,9 @@ def prefetch_terms(forums, with_type=False):
     for name, model in models.items():
         by_forum = {}
         for row in sorted(rows[name], key=lambda row: row["t_name"]):
-            values = {"id": row["t_id"], "name": row["t_name"], "slug": row["t_slug"]}
-            if model is not Tag:
-                values["name_cy"] = row["t_name_cy"]
-            by_forum.setdefault(row["t_forum"], []).append(model(**values))
+            term = model(id=row["t_id"], name=row["t_name"], slug=row["t_slug"])
+            term.name_cy = row["t_name_cy"]  # a topic's too, though not a field of taggit's Tag
+            by_forum.setdefault(row["t_forum"], []).append(term)
         for forum in forums:
             queryset = getattr(forum, name).all()
             queryset._result_cache = by_forum.get(forum.pk, [])

@@ -18,7 +18,7 @@ from .moderation import EditSuggestion, Nomination, OutboundEmail, ProblemReport
 from .pages import NominationPage, ProgressPage
 from .redactions import RevisionRedaction
 from .search import SearchSynonyms
-from .taxonomy import Audience, CommunityType, Region
+from .taxonomy import Audience, CommunityType, Region, TopicName, topic_label, with_welsh_names
 from .upkeep import LinkCheck, PublicContentChange, ReviewReminder
 from .workflow import DecisionAlreadyTaken, DirectoryModerationTask, RequestChangesForm
 
@@ -58,5 +58,8 @@ __all__ = [
     "RevisionRedaction",
     "SearchSynonyms",
     "SpentFormToken",
+    "TopicName",
     "normalise_website",
+    "topic_label",
+    "with_welsh_names",
 ]

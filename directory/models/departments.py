@@ -26,6 +26,7 @@ from core.routing import PageViews, SpecificChildRouting
 
 from .choices import DepartmentKind, EngagementMode, EngagementStatus, PlanStatus
 from .forums import http_url_validator
+from .public_fields import TOPIC_NAMES, RelatedTextFields, text_field
 
 
 class DepartmentIndexPage(TranslatedPrivacy, PageViews, SpecificChildRouting, Page):
@@ -138,7 +139,7 @@ class DepartmentPage(TranslatedPrivacy, PageViews, Page):
         index.SearchField("acronym", boost=3),
         index.SearchField("remit"),
         index.SearchField("engagement_plan"),
-        index.RelatedFields("topics", [index.SearchField("name", boost=2)]),
+        RelatedTextFields("topics", [text_field(index.SearchField, name, boost=2) for name in TOPIC_NAMES]),
         index.FilterField("plan_status"),
     ]
 

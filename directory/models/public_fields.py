@@ -16,6 +16,8 @@ from wagtail.search import index
 
 # Never rendered, exported, indexed or served: the operator's contact details, editors' notes.
 PRIVATE_FIELDS = ("contact_name", "contact_email", "editor_notes")
+# A topic is found by its English or its Welsh name (``TopicName``, when it has one).
+TOPIC_NAMES = ("name", "welsh_name.name_cy")
 # Bookkeeping the site keeps for itself: the duplicate-finding key and the link checker's state.
 INTERNAL_FIELDS = ("website_key", "link_status", "link_checked_at", "link_failures")
 
@@ -37,7 +39,8 @@ class PublicField:
 
     ``search`` is False, True (searched) or a boost; for a relation, ``search_on`` names the
     related object's fields that are searched (each label in English and Welsh, so either
-    language's word finds it) and ``filter_on`` the one filtered on. ``autocomplete`` fields are
+    language's word finds it; "relation.field" follows one more relation, as a topic's Welsh
+    name is reached) and ``filter_on`` the one filtered on. ``autocomplete`` fields are
     the short ones that say what a community is (also weighed above the body by SQLite's rank).
     ``history_first`` fields lead the history (what the entry is, whether it still runs).
     """
@@ -84,7 +87,7 @@ FORUM_FIELDS = (
         export=Export.TERMS,
         label=_("Topics"),
         search=3,
-        search_on=("name",),
+        search_on=TOPIC_NAMES,
         filter_on="slug",
         autocomplete=True,
     ),
@@ -156,11 +159,11 @@ def search_fields(fields=FORUM_FIELDS):
     return [
         *(index.SearchField(field.name, **boost(field)) for field in own),
         *(
-            index.RelatedFields(
+            RelatedTextFields(
                 field.name,
                 [
-                    *(index.SearchField(name, **boost(field)) for name in field.search_on),
-                    *(index.AutocompleteField(name) for name in field.search_on if field.autocomplete),
+                    *(text_field(index.SearchField, name, **boost(field)) for name in field.search_on),
+                    *(text_field(index.AutocompleteField, name) for name in field.search_on if field.autocomplete),
                     *([index.FilterField(field.filter_on)] if field.filter_on else []),
                 ],
             )
@@ -169,6 +172,27 @@ def search_fields(fields=FORUM_FIELDS):
         *(index.AutocompleteField(field.name) for field in own if field.autocomplete),
         *(index.FilterField(field.name) for field in fields if field.search_filter),
     ]
+
+
+def text_field(kind, name, **options):
+    """A search field of a related object: ``kind(name)``, or for "relation.field", the field of
+    the relation, as its own ``RelatedTextFields`` (an object without one is indexed without it)."""
+    if "." in name:
+        relation, name = name.split(".", 1)
+        return RelatedTextFields(relation, [text_field(kind, name, **options)])
+    return kind(name, **options)
+
+
+class RelatedTextFields(index.RelatedFields):
+    """``index.RelatedFields`` that, when indexing many pages, also prefetches the relations its
+    own nested fields follow (a topic's Welsh name), so indexing does not query per topic."""
+
+    def select_on_queryset(self, queryset):
+        queryset = super().select_on_queryset(queryset)
+        nested = [
+            f"{self.field_name}__{field.field_name}" for field in self.fields if isinstance(field, index.RelatedFields)
+        ]
+        return queryset.prefetch_related(*nested) if nested else queryset
 
 
 def boost(field):

@@ -1,7 +1,8 @@
-"""Editable vocabularies used as facets: audiences, regions and community types.
+"""Editable vocabularies used as facets: audiences, regions and community types, and the topics' Welsh names.
 
 Each has an English and a Welsh name so the facets read naturally on both sites. They are
-seeded by a data migration and edited as snippets.
+seeded by a data migration and edited as snippets. Topics are free tags; their Welsh names are
+snippets of their own (``TopicName``).
 """
 
 from django.db import models
@@ -64,3 +65,56 @@ class CommunityType(Vocabulary):
     class Meta(Vocabulary.Meta):
         verbose_name = _("community type")
         verbose_name_plural = _("community types")
+
+
+class TopicName(models.Model):
+    """A topic's name in Welsh, kept by editors as a snippet.
+
+    Topics are free taggit tags, typed by operators and editors in taggit's tag widget. The Welsh
+    name is a row keyed by the tag rather than a field of a custom tag model: the pages' tag
+    links, the tag widget and its autocomplete, and every existing topic stay exactly as they
+    are (a custom tag model would move every topic to a new table and change the links' foreign
+    keys), and a topic nobody has translated yet simply has no row and shows its English name,
+    marked ``lang="en"`` on the Welsh site.
+    """
+
+    tag = models.OneToOneField(
+        "taggit.Tag",
+        on_delete=models.CASCADE,
+        related_name="welsh_name",
+        verbose_name=_("topic"),
+        # Only tags that are topics (not, say, image tags) are offered.
+        limit_choices_to=models.Q(directory_forumpagetag_items__isnull=False)
+        | models.Q(directory_departmentpagetag_items__isnull=False),
+        help_text=_("The topic as communities and public bodies are tagged with it, in English."),
+    )
+    name_cy = models.CharField(_("Welsh name"), max_length=100, help_text=_("The topic's name in Welsh."))
+
+    panels = [FieldPanel("tag"), FieldPanel("name_cy")]
+
+    class Meta:
+        ordering = ["tag__name"]
+        verbose_name = _("topic name in Welsh")
+        verbose_name_plural = _("topic names in Welsh")
+
+    def __str__(self):
+        return f"{self.tag.name} – {self.name_cy}"
+
+
+def topic_label(tag):
+    """A topic's name in the active language: Welsh while Welsh is active and the topic has a Welsh name.
+
+    ``tag.name_cy`` is set by whatever loaded the topics (``with_welsh_names``, the listings' SQL).
+    """
+    return localised(tag.name, getattr(tag, "name_cy", ""))
+
+
+def with_welsh_names(tags):
+    """``tags`` (a list of topics) with each one's Welsh name as ``name_cy`` ("" when none), in one query."""
+    tags = list(tags)
+    if not tags:
+        return tags
+    names = dict(TopicName.objects.filter(tag__in=[tag.pk for tag in tags]).values_list("tag_id", "name_cy"))
+    for tag in tags:
+        tag.name_cy = names.get(tag.pk, "")
+    return tags

@@ -2,12 +2,20 @@
 
 Upkeep: ``{% status_notice page %}`` says why a community is inactive, closed or delisted, and
 ``{% verification_notice page %}`` says "not verified since …" when its review is overdue.
+
+Topics: ``{{ topic|topic_name }}`` is a topic's name in the active language, with a capital, and
+``{{ topic|topic_lang }}`` adds ``lang="en"`` where the Welsh site shows a topic's English name.
+``{% languages_list page.languages %}``: the languages a community uses, named in the reader's language.
 """
 
 from django import template
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from directory import reviews
-from directory.models import ForumStatus
+from directory.forum_details import language_names
+from directory.models import ForumStatus, topic_label
+from directory.models.public import welsh_is_active
 
 register = template.Library()
 
@@ -31,3 +39,21 @@ def verification_notice(context, forum):
         return {"show": False, "since": None}
     overdue = reviews.is_overdue(forum, interval_months=reviews.review_interval_months(context.get("request")))
     return {"show": overdue, "since": reviews.review_cycle_start(forum) if overdue else None}
+
+
+@register.filter
+def topic_name(tag):
+    """The topic's name in the active language, starting with a capital."""
+    return capfirst(topic_label(tag))
+
+
+@register.filter
+def topic_lang(tag):
+    """`` lang="en"`` on the Welsh site for a topic with no Welsh name (WCAG 3.1.2), else nothing."""
+    return mark_safe(' lang="en"') if welsh_is_active() and not getattr(tag, "name_cy", "") else ""
+
+
+@register.inclusion_tag("directory/includes/languages_list.html")
+def languages_list(text):
+    """The free-text "languages" field with the languages we know named in the active language."""
+    return {"languages": language_names(text)}

@@ -1,16 +1,17 @@
 """The editors' admin: tabbed edit forms with help text, edits, revision compare and rollback,
-the Communities and Departments listings, admin search and the vocabulary snippets."""
+the Communities and Departments listings, admin search, the vocabulary snippets and the topics' Welsh names."""
 
 import datetime
 
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from taggit.models import Tag
 from wagtail import hooks
 from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
 from directory.admin import translation_buttons
-from directory.models import DepartmentPage, EngagementMode, EngagementPreference, ForumPage
+from directory.models import DepartmentPage, EngagementMode, EngagementPreference, ForumPage, TopicName
 from directory.tests.factories import DepartmentPageFactory, EngagementFactory, ForumPageFactory
 
 FORUM_TABS = ["About", "Audience and topics", "Figures", "Engagement", "Private", "Promote"]
@@ -383,3 +384,27 @@ def test_out_of_range_ids_in_admin_addresses_and_filters_are_not_found(admin_cli
             assert admin_client.get(path).status_code == 404, path
     response = admin_client.get(reverse("communities:index"), {"community_type": value})
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_editor_gives_a_topic_its_welsh_name(client, editor, directory_index):
+    """An editor (not a superuser) opens "Topic names in Welsh", picks a topic, types its Welsh name
+    and saves; the listing then shows it. If this fails, topics stay English on the Welsh site."""
+    ForumPageFactory(parent=directory_index, topics=["parenting"])
+    Tag.objects.create(name="Wildlife", slug="wildlife")  # an image's tag, say
+    client.force_login(editor)
+    listing = reverse("wagtailsnippets_directory_topicname:list")
+    assert client.get(reverse("wagtailadmin_home")).content.count(listing.encode()) == 1  # in the menu
+    add = client.get(reverse("wagtailsnippets_directory_topicname:add"))
+    assert add.status_code == 200
+    offered = {label for _value, label in add.context["form"].fields["tag"].choices}
+    assert "parenting" in offered
+    assert "Wildlife" not in offered  # a tag that no community or body has is not a topic
+    data = querydict_from_html(add.content.decode(), form_id="w-editor-form")
+    data["tag"] = str(Tag.objects.get(name="parenting").pk)
+    data["name_cy"] = "magu plant"
+    response = client.post(reverse("wagtailsnippets_directory_topicname:add"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert TopicName.objects.get().name_cy == "magu plant"
+    response = client.get(listing, {"q": "magu"})
+    assert [str(name) for name in response.context["object_list"]] == ["parenting – magu plant"]

@@ -7,8 +7,11 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from taggit.models import Tag
+from wagtail.models import Locale
 
-from directory.models import EngagementStatus, ForumStatus, PlanStatus
+from directory.models import EngagementStatus, ForumStatus, PlanStatus, TopicName
 from directory.progress import progress_figures
 from directory.tests.factories import DepartmentPageFactory, EngagementFactory, ForumPageFactory
 
@@ -221,3 +224,15 @@ def test_an_empty_government_still_renders(site_tree, client):
 
     assert response.status_code == 200
     assert "No public bodies are listed yet." in response.content.decode()
+
+
+def test_topics_read_in_welsh_on_the_welsh_site(government):
+    """The Welsh progress page must name topics in Welsh in its chart, table and coverage list, and
+    mark a topic with no Welsh name yet as English, or a screen reader reads it with Welsh sounds."""
+    TopicName.objects.create(tag=Tag.objects.get(name="parenting"), name_cy="magu plant")
+    with translation.override("cy"):
+        progress = progress_figures(Locale.objects.get(language_code="en"))
+        bars = [(bar.label, bar.lang) for bar in progress.topic_chart.bars]
+        gaps = [(topic.label, topic.lang) for topic in progress.gaps]
+    assert bars == [("Money", "en"), ("Magu plant", ""), ("Students", "en")]
+    assert gaps == [("magu plant", "")]

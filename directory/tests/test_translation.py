@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale, Page, WorkflowPage
 
+from devdata.demo import DEPARTMENTS, FORUMS
 from directory.listing.results import search_directory, search_site
-from directory.models import ForumPage, Nomination
+from directory.models import DepartmentPage, ForumPage, Nomination
 from directory.nominations import send_for_moderation, submit_nomination
 from directory.tests.factories import AudienceFactory, ForumPageFactory
 from directory.tests.nomination_helpers import approve, nominate, sample_details
@@ -295,15 +296,17 @@ def test_an_english_nomination_gets_an_english_receipt(client, welsh_site, djang
 
 
 def test_load_demo_ships_the_welsh_site(client, db):
-    """After ``load_demo`` the Welsh home page and a few entries are in Welsh; the rest are aliases."""
+    """After ``load_demo`` the Welsh home page, the sections, every community and every public body
+    are in Welsh (translations, not aliases showing the English)."""
     from django.core.management import call_command
 
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     welsh_pages = Page.objects.filter(locale__language_code="cy")
     translated = welsh_pages.filter(alias_of__isnull=True)
     assert translated.filter(depth=2).exists()  # the Welsh home page
-    assert ForumPage.objects.filter(locale__language_code="cy", alias_of__isnull=True).count() >= 3
-    assert welsh_pages.filter(alias_of__isnull=False).exists()
+    assert ForumPage.objects.filter(locale__language_code="cy", alias_of__isnull=True).count() == len(FORUMS)
+    assert DepartmentPage.objects.filter(locale__language_code="cy", alias_of__isnull=True).count() == len(DEPARTMENTS)
+    assert not welsh_pages.filter(alias_of__isnull=False).exists()
     assert welsh_pages.count() == Page.objects.filter(locale__language_code="en", depth__gt=1).count()
     assert real_child_counts_match() == []
     html = client.get("/cy/").content.decode()

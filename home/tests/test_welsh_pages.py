@@ -1,6 +1,7 @@
-"""The Welsh site is Welsh: no English interface string, value-list label or vocabulary name on a
-public page under /cy/. English that is content awaiting translation is allowed only where it is
-marked ``lang="en"`` (WCAG 3.1.2), after the "not available in Welsh yet" notice.
+"""The Welsh site is Welsh: no English interface string, value-list label, vocabulary or topic
+name, language name, or public body's text (name, remit, engagement plan) on a public page under
+/cy/. English that is content awaiting translation is allowed only where it is marked
+``lang="en"`` (WCAG 3.1.2), after the "not available in Welsh yet" notice.
 """
 
 import re
@@ -9,9 +10,14 @@ from io import StringIO
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
+from django.db.models import TextChoices
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import trans_real
 
-from directory.models import Audience, CommunityType, Region
+from devdata.demo import WELSH_DEPARTMENTS
+from directory.forum_details import LANGUAGE_NAMES
+from directory.models import Audience, CommunityType, Region, TopicName, choices
 
 # Every public page type, as a citizen reaches it on the Welsh site.
 WELSH_PAGES = [
@@ -24,9 +30,12 @@ WELSH_PAGES = [
     "/cy/directory/netmums/history/",
     "/cy/directory/netmums/suggest/",
     "/cy/directory/netmums/report/",
+    "/cy/directory/?topic=parenting&topic=welsh-language",
+    "/cy/directory/mumsnet/",
     "/cy/departments/",
-    "/cy/departments/department-for-education/",
+    *(f"/cy/departments/{slug}/" for slug in WELSH_DEPARTMENTS if slug != "*"),
     "/cy/progress/",
+    "/cy/search/?q=adran",
     "/cy/nominate/",
     "/cy/search/?q=rhieni",
     "/cy/accessibility/",
@@ -55,11 +64,33 @@ def english_interface_strings():
 
 
 def vocabulary_names():
-    """The English names of audiences, regions and community types that have a Welsh name."""
+    """The English names of audiences, regions, community types and topics that have a Welsh name
+    (topics as they are shown, with a capital), and of the value lists' labels and languages."""
     names = set()
     for model in (Audience, Region, CommunityType):
         names.update(name for name, welsh in model.objects.values_list("name", "name_cy") if welsh and welsh != name)
+    topics = TopicName.objects.values_list("tag__name", "name_cy")
+    names.update(capfirst(name) for name, welsh in topics if welsh.casefold() != name.casefold())
+    labels = [label for value_list in VALUE_LISTS for _value, label in value_list.choices]
+    for label in [*labels, *LANGUAGE_NAMES.values()]:
+        with translation.override("en"):
+            english = str(label)
+        with translation.override("cy"):
+            if str(label) != english:
+                names.add(english)
     return names
+
+
+VALUE_LISTS = [
+    value_list
+    for value_list in vars(choices).values()
+    if isinstance(value_list, type) and issubclass(value_list, TextChoices) and value_list is not TextChoices
+]
+
+
+def public_body_texts():
+    """The English of every public body's text the demo translates (names, remits, plans)."""
+    return {english for strings in WELSH_DEPARTMENTS.values() for english, welsh in strings.items() if welsh != english}
 
 
 def welsh_body(html):
@@ -89,7 +120,7 @@ def test_no_english_interface_string_on_a_welsh_page(client):
     """A Welsh speaker must not meet English buttons, labels, hints, messages or value names on the
     Welsh site; a failure names the page and the English string found there."""
     call_command("load_demo", stdout=StringIO())
-    interface = english_interface_strings()
+    interface = english_interface_strings() | public_body_texts()
     vocabulary = vocabulary_names()
     found = {}
     for path in WELSH_PAGES:

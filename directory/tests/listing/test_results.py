@@ -2,11 +2,12 @@
 page's highlights, the Welsh site, and a query count that does not grow with the number of communities."""
 
 import pytest
+from taggit.models import Tag
 from wagtail.models import Locale, PageViewRestriction
 
 from directory.listing.results import PAGE_SIZE, home_page_highlights
 from directory.listing.text_search import backend_kind
-from directory.models import ForumStatus
+from directory.models import ForumStatus, TopicName
 from directory.models.public import listed_forums
 from directory.tests.factories import (
     AudienceFactory,
@@ -286,3 +287,58 @@ def test_result_card_says_the_arrangement_is_for_public_servants(client, netmums
     html = client.get("/directory/").content.decode()
     assert "Public servants: by arrangement with the moderators</strong>" in html
     assert ">By arrangement with the moderators</strong>" not in html
+
+
+def welsh_directory(directory_index, *forums):
+    """The Welsh home and directory pages and ``forums``' Welsh copies, published."""
+    publish_in_welsh(directory_index.get_parent().specific)
+    publish_in_welsh(directory_index)
+    return [publish_in_welsh(forum) for forum in forums]
+
+
+@pytest.mark.django_db
+def test_welsh_site_names_topics_in_welsh_and_marks_the_rest_english(client, netmums_and_friends, directory_index):
+    """A Welsh reader must see "Magu plant", not "Parenting", in the Topic filter, the chosen filter,
+    the card and the community page, and a topic nobody has translated yet must be marked as English
+    for their screen reader; the filter's address keeps the English slug in both languages."""
+    (welsh_netmums,) = welsh_directory(directory_index, netmums_and_friends["netmums"])
+    TopicName.objects.create(tag=Tag.objects.get(name="parenting"), name_cy="magu plant")
+
+    response = client.get("/cy/directory/?topic=parenting")
+    options = {option.value: option for option in response.context["listing"].facets[0].options}
+    assert (options["parenting"].label, options["parenting"].lang) == ("Magu plant", "")
+    assert (options["pregnancy"].label, options["pregnancy"].lang) == ("Pregnancy", "en")
+    html = response.content.decode()
+    assert '<span class="app-filter-tag__facet">Pwnc:</span> <span>Magu plant</span>' in html
+    assert '<span>Magu plant</span>, <span lang="en">Pregnancy</span>' in html  # the card, in name order
+    assert f'href="{welsh_netmums.url}"' in html
+
+    page = client.get(welsh_netmums.url).content.decode()
+    assert '?topic=parenting">Magu plant</a>' in page
+    assert '?topic=pregnancy" lang="en">Pregnancy</a>' in page
+
+    english = client.get("/directory/?topic=parenting").content.decode()
+    assert "Magu plant" not in english and "Parenting" in english
+
+
+@pytest.mark.django_db
+def test_welsh_search_finds_a_community_by_its_topics_welsh_name(
+    client, netmums_and_friends, directory_index, django_capture_on_commit_callbacks
+):
+    """Someone searching the Welsh site in Welsh ("magu plant") must find the parenting communities."""
+    (welsh_netmums,) = welsh_directory(directory_index, netmums_and_friends["netmums"])
+    with django_capture_on_commit_callbacks(execute=True):
+        TopicName.objects.create(tag=Tag.objects.get(name="parenting"), name_cy="magu plant")
+    assert [forum.pk for forum in client.get("/cy/directory/?q=magu").context["listing"].forums] == [welsh_netmums.pk]
+
+
+@pytest.mark.django_db
+def test_an_untranslated_community_is_marked_english_in_welsh_lists(client, netmums_and_friends, directory_index):
+    """A community whose Welsh page is still a copy of the English one shows English on /cy/: its
+    name and summary in the card and on the home page must be marked lang="en" (WCAG 3.1.2)."""
+    welsh_directory(directory_index)
+    netmums_and_friends["netmums"].copy_for_translation(Locale.objects.get(language_code="cy"), alias=True)
+    for path in ("/cy/directory/", "/cy/"):
+        html = client.get(path).content.decode()
+        assert 'lang="en">Netmums</a>' in html, path
+        assert 'lang="en">Where parents share advice' in html, path

@@ -1,8 +1,11 @@
-"""Search index entries follow the labels editors rename, and each community is indexed with its relations."""
+"""Search index entries follow the labels editors rename and the topics' Welsh names they give, and each
+community is indexed with its relations."""
 
 import pytest
+from taggit.models import Tag
 
 from directory.listing.engine import Engine
+from directory.models import TopicName
 from directory.tests.factories import AudienceFactory, ForumPageFactory
 
 
@@ -29,3 +32,14 @@ def test_renaming_a_label_reindexes_its_communities(directory_index, django_capt
         hobby.name_cy = "Pobl a diddordebau"
         hobby.save()
     assert found("diddordebau") == [forum.pk]
+
+
+@pytest.mark.django_db
+def test_giving_a_topic_its_welsh_name_reindexes_its_communities(directory_index, django_capture_on_commit_callbacks):
+    """An editor gives "parenting" its Welsh name; a search in Welsh must then find the communities
+    about it, and one made after must be found too."""
+    before = ForumPageFactory(parent=directory_index, title="Family Matters", topics=["parenting"])
+    with django_capture_on_commit_callbacks(execute=True):
+        TopicName.objects.create(tag=Tag.objects.get(name="parenting"), name_cy="magu plant")
+    after = ForumPageFactory(parent=directory_index, title="Mums Together", topics=["parenting"])
+    assert sorted(found("magu")) == sorted([before.pk, after.pk])
