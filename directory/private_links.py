@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from directory.emails import public_url
-from directory.models import Nomination
+from directory.models import EditSuggestion, Nomination, ProblemReport
 
 # Unambiguous characters for references read out over the phone: no 0/O, 1/I/L.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCED = (Nomination, EditSuggestion, ProblemReport)  # what the public sends in, each with a reference
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,100}")
 # Nominations and claims waiting for an editor.
 ACTIVE_STATUSES = (Nomination.Status.PENDING, Nomination.Status.CHANGES_REQUESTED)
@@ -38,11 +39,16 @@ def hash_token(token):
 
 
 def new_reference():
-    """A short, unique, human-friendly reference such as ``PSD-7K3Q-9XWM``."""
+    """A short, unique, human-friendly reference such as ``PSD-7K3Q-9XWM``.
+
+    Random (31⁸ possibilities), so it tells nothing of how many came before and cannot be
+    guessed from another; unique across nominations, suggested edits and problem reports, so
+    an editor searching for one finds exactly one thing.
+    """
     while True:
         code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
         reference = f"PSD-{code[:4]}-{code[4:]}"
-        if not Nomination.objects.filter(reference=reference).exists():
+        if not any(model.objects.filter(reference=reference).exists() for model in REFERENCED):
             return reference
 
 
@@ -66,6 +72,8 @@ def nomination_for_token(token):
     if nomination is None or not hmac.compare_digest(nomination.token_hash, digest):
         raise Http404
     if nomination.kind == Nomination.Kind.CLAIM and nomination.status != Nomination.Status.APPROVED:
+        raise Http404
+    if nomination.from_member:  # a member suggested the entry: only its operator may manage it (by claiming)
         raise Http404
     if nomination.token_revoked_at is not None:
         raise LinkRevoked

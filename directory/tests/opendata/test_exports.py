@@ -210,6 +210,8 @@ COLUMN_TYPES = {
     "welcomes_official_posts": "boolean",
     "first_published_at": "datetime",
     "last_published_at": "datetime",
+    "minimum_age": "integer",
+    "activity_checked": "date",
 }
 
 
