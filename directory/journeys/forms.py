@@ -9,6 +9,7 @@ send the form again; a form sent back very fast is kept and flagged for the edit
 """
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -272,11 +273,26 @@ class NominationSuitabilityForm(SuitabilityFieldsForm, JoiningFieldsForm, SpamGu
     field_order = SUITABILITY_FIELDS + JOINING_FIELDS
 
 
+class Connection(models.TextChoices):
+    """How the person nominating a community is connected to it."""
+
+    RUNS_IT = "runs_it", _("I run or moderate it")
+    MEMBER = "member", _("I am a member or I use it")
+
+
 class NominationOperatorForm(OperatorFieldsForm, ContactFieldsForm, SpamGuardMixin):
-    """Step 3: who runs it, who we contact, and the confirmation."""
+    """Step 3: how the person is connected to the community, who runs it, who we contact, and
+    the operator's declaration (only from someone who runs it: a member's suggestion has none)."""
 
     check_fill_time = False
 
+    connection = forms.ChoiceField(
+        label=_("How are you connected to this community?"),
+        choices=Connection.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Members can suggest a community too. Whoever runs it can claim the entry later."),
+        error_messages={"required": _("Select how you are connected to this community")},
+    )
     message = PlainTextAreaField(
         label=_("Anything else the editors should know?"),
         max_length=2000,
@@ -284,10 +300,24 @@ class NominationOperatorForm(OperatorFieldsForm, ContactFieldsForm, SpamGuardMix
     )
     confirm = forms.BooleanField(
         label=_("I run or moderate this community"),
-        error_messages={"required": _("Confirm that you run or moderate this community")},
+        required=False,
+        help_text=_("Only if you chose “I run or moderate it”."),
     )
 
-    field_order = OPERATOR_FIELDS + CONTACT_FIELDS + ["message", "confirm"]
+    field_order = ["connection"] + OPERATOR_FIELDS + CONTACT_FIELDS + ["message", "confirm"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("connection") == Connection.RUNS_IT:
+            if not cleaned_data.get("confirm"):
+                self.add_error("confirm", _("Confirm that you run or moderate this community"))
+        elif "confirm" in cleaned_data:
+            cleaned_data["confirm"] = False  # the declaration is the operator's alone
+        return cleaned_data
+
+    @property
+    def from_member(self):
+        return self.cleaned_data.get("connection") == Connection.MEMBER
 
 
 class OperatorUpdateForm(
