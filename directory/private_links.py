@@ -106,10 +106,11 @@ def revoke_links_of_former_contacts(forum):
     """After a publish: stop the links of people who are no longer the entry's contact.
 
     An editor who changes the entry's contact email hands the entry to someone else; the old
-    contact's link must not keep working. Claims still waiting for an editor have no working link.
+    contact's link must not keep working. Claims still waiting for an editor, and members'
+    suggestions, have no working link (a member is never the contact, and still hears the decision).
     """
     current = (forum.contact_email or "").strip().lower()
-    links = Nomination.objects.filter(forum=forum, token_revoked_at__isnull=True).exclude(
+    links = Nomination.objects.filter(forum=forum, token_revoked_at__isnull=True, from_member=False).exclude(
         kind=Nomination.Kind.CLAIM, status__in=ACTIVE_STATUSES
     )
     former = [link.pk for link in links if link.contact_email.strip().lower() != current]
@@ -124,7 +125,7 @@ def current_operator_nomination(forum):
         Nomination.objects.filter(forum=forum)
         .exclude(status__in=(Nomination.Status.REJECTED, Nomination.Status.WITHDRAWN))
         .exclude(kind=Nomination.Kind.CLAIM, status__in=ACTIVE_STATUSES)
-        .filter(token_revoked_at__isnull=True)
+        .filter(token_revoked_at__isnull=True, from_member=False)
         .order_by("-submitted_at")
         .first()
     )
