@@ -69,7 +69,9 @@ def test_a_member_suggests_a_community_they_use(open_page, directory_content, qu
     expect(page.get_by_role("heading", level=1, name="Moderation and public servants")).to_be_visible()
     page.get_by_role("radio", name="Yes").check()
     page.get_by_role("radio", name="Welcomes public servants").check()
-    page.get_by_role("group", name=re.compile("Does it cost anything")).get_by_role("radio", name="Free", exact=True).check()
+    page.get_by_role("group", name=re.compile("Does it cost anything")).get_by_role(
+        "radio", name="Free", exact=True
+    ).check()
     page.get_by_role("radio", name="Anyone can read; register to post").check()
     page.get_by_role("radio", name="Contact them first").check()
     page.get_by_label("Minimum age").fill("200")
