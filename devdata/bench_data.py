@@ -26,8 +26,10 @@ from wagtail.models import Page
 from devdata.bench_index import build_search_index
 from devdata.demo import DEPARTMENTS, FORUMS, WELSH_TOPICS, read_data
 from directory.models import (
+    Activity,
     Audience,
     CommunityType,
+    Cost,
     DepartmentPage,
     Engagement,
     EngagementMode,
@@ -37,10 +39,12 @@ from directory.models import (
     ForumPage,
     ForumPageTag,
     ForumStatus,
+    JoinMethod,
     Nomination,
     OperatorKind,
     PlanStatus,
     Region,
+    Registration,
     TopicName,
 )
 from directory.site_tree import ensure_directory_tree
@@ -219,6 +223,7 @@ class CommunityMaker:
             last_verified=published.date(),
             contact_name="Community team",
             contact_email=f"operator@{slug[len(SLUG_PREFIX) :]}.example",
+            **joining_facts(random.Random(f"joining-{slug}"), published.date()),
         )
         forum.website_key = forum.website.split("://", 1)[1].rstrip("/")
         relations = {
@@ -227,6 +232,24 @@ class CommunityMaker:
             "regions": rng.sample(self.vocab.regions, k=rng.choice((1, 1, 2))),
         }
         return forum, relations
+
+
+def joining_facts(rng, checked):
+    """Plausible "Before you join" answers, most of them known, as the demo's. From a generator of
+    their own (seeded by the slug), so the other fields stay as the same arguments always gave them."""
+    if rng.random() < 0.25:  # an entry from before the questions were asked
+        return {}
+    how = rng.choices(JoinMethod.values, [80, 15, 5])[0]
+    activity = rng.choice(Activity.values)
+    return {
+        "cost": rng.choices(Cost.values, [85, 10, 5])[0],
+        "registration": rng.choices(Registration.values, [5, 85, 10])[0],
+        "how_to_join": how,
+        "contact_route": "Use the contact form on the home page." if how == JoinMethod.CONTACT_FIRST else "",
+        "minimum_age": rng.choice((None, 13, 16, 16, 18, 18)),
+        "activity": activity,
+        "activity_checked": checked,
+    }
 
 
 def _insert_relations(forums_with_relations):

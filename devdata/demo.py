@@ -157,6 +157,8 @@ def upsert_forum(index, entry):
     """Create or update one community under ``index``; returns (page, "created"|"updated"|"unchanged")."""
     values = model_values(ForumPage, {**FORUM_DEFAULTS, **entry}, skip=FORUM_RELATIONS)
     values.setdefault("last_verified", demo_last_verified(entry["slug"]))
+    if values.get("activity"):  # how active was checked when the entry was last verified
+        values.setdefault("activity_checked", values["last_verified"])
     values["community_type"] = CommunityType.objects.get(slug=entry["community_type"])
     values.setdefault("contact_email", f"operator@{entry['slug']}.example")
     audiences = list(Audience.objects.filter(slug__in=entry["audiences"]))

@@ -8,6 +8,7 @@ Private fields (contact details, editor notes) are never part of it.
 
 import re
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -24,8 +25,14 @@ TEXT_FIELDS = (
     "operator_kind",
     "house_rules_url",
     "engagement_preference",
+    "cost",
+    "registration",
+    "how_to_join",
+    "contact_route",
+    "activity",
 )
-NUMBER_FIELDS = ("members", "monthly_visitors", "posts", "volunteer_moderators")
+FIGURE_FIELDS = ("members", "monthly_visitors", "posts", "volunteer_moderators")
+NUMBER_FIELDS = FIGURE_FIELDS + ("minimum_age",)
 DETAIL_FIELDS = (
     TEXT_FIELDS
     + NUMBER_FIELDS
@@ -38,7 +45,6 @@ DETAIL_FIELDS = (
         "welcomed_modes",
     )
 )
-FIGURE_FIELDS = NUMBER_FIELDS
 
 
 def clean_topic_names(names):
@@ -123,6 +129,8 @@ def apply_forum_details(forum, details):
     if "welcomed_modes" in details:
         for mode, field_name in forum.WELCOMED_MODE_FIELDS.items():
             setattr(forum, field_name, str(mode) in details["welcomed_modes"])
+    if details.get("activity"):  # whoever gave how active it is has just looked
+        forum.activity_checked = timezone.localdate()
     return forum
 
 

@@ -20,15 +20,19 @@ from taggit.models import Tag
 from wagtail.models import Page, PageLogEntry, Revision
 
 from directory.models import (
+    Activity,
     Audience,
     CommunityType,
+    Cost,
     EditSuggestion,
     EngagementPreference,
     FigureSource,
     ForumPage,
     ForumStatus,
+    JoinMethod,
     OperatorKind,
     Region,
+    Registration,
     RevisionRedaction,
 )
 from directory.models.public_fields import history_fields, history_labels
@@ -45,6 +49,10 @@ CHOICES = {
     "operator_kind": OperatorKind,
     "figures_source": FigureSource,
     "engagement_preference": EngagementPreference,
+    "cost": Cost,
+    "registration": Registration,
+    "how_to_join": JoinMethod,
+    "activity": Activity,
 }
 VOCABULARIES = {"community_type": CommunityType, "audiences": Audience, "regions": Region}
 
@@ -207,9 +215,9 @@ def display(name, value, names):
         return ", ".join(str(names[name].get(item, "?")) for item in values)
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
-    if name == "figures_as_of":
+    if name in ("figures_as_of", "activity_checked"):
         parsed = dateparse.parse_date(str(value))
         return formats.date_format(parsed, "j F Y") if parsed else str(value)
-    if isinstance(value, int):
+    if isinstance(value, int) and name != "minimum_age":  # an age is not written 1,000s apart
         return formats.number_format(value, force_grouping=True)
     return str(value)

@@ -46,11 +46,16 @@ DETAIL_TEXT_COLUMNS = {
     "operator_kind": "operator_kind",
     "house_rules_url": "house_rules_url",
     "engagement_preference": "engagement_preference",
+    "cost": "cost",
+    "registration": "registration",
+    "how_to_join": "how_to_join",
+    "contact_route": "contact_route",
+    "activity": "activity",
 }
 # Columns the import sets as they are, beyond the details.
 EXTRA_TEXT_COLUMNS = ("figures_source", "status", "status_reason")
 NUMBER_COLUMNS = NUMBER_FIELDS
-DATE_COLUMNS = ("figures_as_of", "last_verified")
+DATE_COLUMNS = ("figures_as_of", "last_verified", "activity_checked")
 YES_NO_COLUMNS = (
     "is_moderated",
     "welcomes_expert_answers",

@@ -132,11 +132,12 @@ def delete_unpublished_entry(forum, user=None):
     forum.delete()
 
 
-def create_nomination(kind, forum, contact, token, sent_quickly=False):
+def create_nomination(kind, forum, contact, token, sent_quickly=False, from_member=False):
     """The nomination record: private contact details and the hash of the operator's token."""
     return Nomination.objects.create(
         reference=new_reference(),
         kind=kind,
+        from_member=from_member,
         forum=forum,
         contact_name=contact["contact_name"],
         contact_email=contact["contact_email"],
@@ -181,12 +182,15 @@ def receipt_context(nomination, token=None):
 
 
 @transaction.atomic
-def submit_nomination(details, contact, locale=None, sent_quickly=False):
+def submit_nomination(details, contact, locale=None, sent_quickly=False, from_member=False):
     """Create a draft entry for a nominated community, start moderation and email a receipt.
 
     ``details`` are the community's public details (``directory.forum_details`` shape);
     ``contact`` has ``contact_name``, ``contact_email`` and an optional ``message``;
     ``sent_quickly`` flags a first step sent back faster than people usually manage.
+    ``from_member``: suggested by a member or user, not by whoever runs it. They are not made
+    the entry's contact and their receipt has no private link (``nomination_for_token`` refuses
+    it too): only the operator may manage the entry, once they claim it.
     Returns ``(nomination, token)``; the token is only ever in the operator's email.
     Raises ``DuplicateEntry`` when the address is already in the directory.
     """
@@ -201,25 +205,28 @@ def submit_nomination(details, contact, locale=None, sent_quickly=False):
         live=False,
         has_unpublished_changes=True,
         locale_id=index.locale_id,
-        last_verified=today,
-        contact_name=contact["contact_name"],
-        contact_email=contact["contact_email"],
+        # A member's word is not the operator's confirmation: the editors verify it when they can.
+        last_verified=None if from_member else today,
+        contact_name="" if from_member else contact["contact_name"],
+        contact_email="" if from_member else contact["contact_email"],
     )
     apply_forum_details(forum, details)
     if any(details.get(name) is not None for name in FIGURE_FIELDS):
         forum.figures_as_of = today
-        forum.figures_source = FigureSource.SELF_REPORTED
+        forum.figures_source = "" if from_member else FigureSource.SELF_REPORTED
     index.add_child(instance=forum)
     forum.save_revision(log_action=True)
     create_translation_aliases(forum)
     token = new_token()
-    nomination = create_nomination(Nomination.Kind.NEW, forum, contact, token, sent_quickly=sent_quickly)
+    nomination = create_nomination(
+        Nomination.Kind.NEW, forum, contact, token, sent_quickly=sent_quickly, from_member=from_member
+    )
     send_for_moderation(forum)
     queue_templated_email(
         nomination.contact_email,
         _("Your nomination %(reference)s: %(title)s"),
         "nomination_received",
-        receipt_context(nomination, token),
+        receipt_context(nomination, None if from_member else token),
         nomination=nomination,
         subject_params={"reference": nomination.reference, "title": forum.title},
     )
@@ -299,11 +306,13 @@ def request_removal(nomination, reason=""):
         report = None
     else:
         report = ProblemReport.objects.create(
+            reference=new_reference(),
             forum=forum,
             kind=ProblemReport.Kind.SHOULD_NOT_BE_LISTED,
             details=str(_("The operator asked for removal (reference %(reference)s). Reason: %(reason)s"))
             % {"reference": nomination.reference, "reason": reason or "—"},
             reporter_email=nomination.contact_email,
+            language=nomination.language,
         )
         record_status(nomination, Nomination.Status.REMOVAL_REQUESTED)
     queue_templated_email(

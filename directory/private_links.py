@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from directory.emails import public_url
-from directory.models import Nomination
+from directory.models import EditSuggestion, Nomination, ProblemReport
 
 # Unambiguous characters for references read out over the phone: no 0/O, 1/I/L.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCED = (Nomination, EditSuggestion, ProblemReport)  # what the public sends in, each with a reference
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,100}")
 # Nominations and claims waiting for an editor.
 ACTIVE_STATUSES = (Nomination.Status.PENDING, Nomination.Status.CHANGES_REQUESTED)
@@ -38,11 +39,16 @@ def hash_token(token):
 
 
 def new_reference():
-    """A short, unique, human-friendly reference such as ``PSD-7K3Q-9XWM``."""
+    """A short, unique, human-friendly reference such as ``PSD-7K3Q-9XWM``.
+
+    Random (31⁸ possibilities), so it tells nothing of how many came before and cannot be
+    guessed from another; unique across nominations, suggested edits and problem reports, so
+    an editor searching for one finds exactly one thing.
+    """
     while True:
         code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
         reference = f"PSD-{code[:4]}-{code[4:]}"
-        if not Nomination.objects.filter(reference=reference).exists():
+        if not any(model.objects.filter(reference=reference).exists() for model in REFERENCED):
             return reference
 
 
@@ -66,6 +72,8 @@ def nomination_for_token(token):
     if nomination is None or not hmac.compare_digest(nomination.token_hash, digest):
         raise Http404
     if nomination.kind == Nomination.Kind.CLAIM and nomination.status != Nomination.Status.APPROVED:
+        raise Http404
+    if nomination.from_member:  # a member suggested the entry: only its operator may manage it (by claiming)
         raise Http404
     if nomination.token_revoked_at is not None:
         raise LinkRevoked
@@ -98,10 +106,11 @@ def revoke_links_of_former_contacts(forum):
     """After a publish: stop the links of people who are no longer the entry's contact.
 
     An editor who changes the entry's contact email hands the entry to someone else; the old
-    contact's link must not keep working. Claims still waiting for an editor have no working link.
+    contact's link must not keep working. Claims still waiting for an editor, and members'
+    suggestions, have no working link (a member is never the contact, and still hears the decision).
     """
     current = (forum.contact_email or "").strip().lower()
-    links = Nomination.objects.filter(forum=forum, token_revoked_at__isnull=True).exclude(
+    links = Nomination.objects.filter(forum=forum, token_revoked_at__isnull=True, from_member=False).exclude(
         kind=Nomination.Kind.CLAIM, status__in=ACTIVE_STATUSES
     )
     former = [link.pk for link in links if link.contact_email.strip().lower() != current]
@@ -116,7 +125,7 @@ def current_operator_nomination(forum):
         Nomination.objects.filter(forum=forum)
         .exclude(status__in=(Nomination.Status.REJECTED, Nomination.Status.WITHDRAWN))
         .exclude(kind=Nomination.Kind.CLAIM, status__in=ACTIVE_STATUSES)
-        .filter(token_revoked_at__isnull=True)
+        .filter(token_revoked_at__isnull=True, from_member=False)
         .order_by("-submitted_at")
         .first()
     )

@@ -11,27 +11,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from directory.emails import queue_templated_email, site_language
+from directory.emails import entry_url, queue_templated_email, site_language
 from directory.forum_details import apply_forum_details, changed_details, details_from_forum
 from directory.history import FieldChange, display, field_label
 from directory.models import Audience, CommunityType, EditSuggestion, EngagementMode, ProblemReport, Region
 from directory.nominations import send_for_moderation
+from directory.private_links import new_reference
 
 
 class NothingChanged(Exception):
     """The suggestion proposes the values the entry already has."""
 
 
+@transaction.atomic
 def submit_suggestion(forum, proposed, reason, suggester_name="", suggester_email="", sent_quickly=False):
-    """Keep a suggested edit for the editors. ``proposed`` holds only the public details to change.
+    """Keep a suggested edit for the editors, with a reference, and acknowledge it when an email was given.
 
-    Raises ``NothingChanged`` if every proposed value is the entry's current value. ``sent_quickly``
-    flags a form sent back faster than people usually manage (see ``SpamGuardMixin``).
+    ``proposed`` holds only the public details to change. Raises ``NothingChanged`` if every
+    proposed value is the entry's current value. ``sent_quickly`` flags a form sent back faster
+    than people usually manage (see ``SpamGuardMixin``).
     """
     changes = changed_details(forum, proposed)
     if not changes:
         raise NothingChanged
-    return EditSuggestion.objects.create(
+    suggestion = EditSuggestion.objects.create(
+        reference=new_reference(),
         forum=forum,
         proposed=changes,
         reason=reason,
@@ -39,6 +43,29 @@ def submit_suggestion(forum, proposed, reason, suggester_name="", suggester_emai
         suggester_email=suggester_email,
         language=site_language(),
         sent_quickly=sent_quickly,
+    )
+    if suggestion.suggester_email:
+        acknowledge(
+            suggestion,
+            suggestion.suggester_email,
+            _("Your suggestion %(reference)s: %(title)s"),
+            "suggestion_received",
+            {"suggestion": suggestion},
+        )
+    return suggestion
+
+
+def acknowledge(received, to, subject, template_name, context):
+    """Tell whoever sent a suggestion or report, in their language, that we have it and under which
+    reference (queued: sent once the transaction that kept it commits)."""
+    forum = received.forum
+    queue_templated_email(
+        to,
+        subject,
+        template_name,
+        {**context, "forum": forum, "reference": received.reference, "entry_url": entry_url(forum, received.language)},
+        language=received.language,
+        subject_params={"reference": received.reference, "title": forum.title},
     )
 
 
@@ -105,11 +132,28 @@ def record_decision(suggestion, editor, status, subject, template_name, **change
     return suggestion
 
 
+@transaction.atomic
 def submit_problem_report(forum, kind, details="", reporter_email="", sent_quickly=False):
-    """Put a problem with an entry (broken link, closed, wrong details…) in the editors' queue."""
-    return ProblemReport.objects.create(
-        forum=forum, kind=kind, details=details, reporter_email=reporter_email, sent_quickly=sent_quickly
+    """Put a problem with an entry (broken link, closed, wrong details…) in the editors' queue, with a
+    reference, and acknowledge it when the reporter gave an email."""
+    report = ProblemReport.objects.create(
+        reference=new_reference(),
+        forum=forum,
+        kind=kind,
+        details=details,
+        reporter_email=reporter_email,
+        language=site_language(),
+        sent_quickly=sent_quickly,
     )
+    if report.reporter_email:
+        acknowledge(
+            report,
+            report.reporter_email,
+            _("Your report %(reference)s: %(title)s"),
+            "report_received",
+            {"report": report},
+        )
+    return report
 
 
 def resolve_problem_report(report, note="", dismiss=False):

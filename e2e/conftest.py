@@ -7,6 +7,7 @@ Chromium comes from Debian (``apt-get install chromium``), never from a download
 browser tests are skipped on a developer's machine and fail in CI (``CI=true``).
 """
 
+import datetime
 import os
 import re
 import threading
@@ -336,6 +337,13 @@ def directory_content(site_tree):
             "forum",
             summary="Students help each other with loans, budgets and part-time work.",
             engagement_preference=EngagementPreference.BY_ARRANGEMENT,
+            cost="free",
+            registration="to_post",
+            how_to_join="contact_first",
+            contact_route="Message the board's volunteers through the contact form on its home page.",
+            minimum_age=16,
+            activity="100_to_1000",
+            activity_checked=datetime.date(2026, 11, 2),
         ),
         "veterans": community(
             "Veterans Mess Deck",

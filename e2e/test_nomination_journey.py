@@ -90,7 +90,7 @@ def test_operator_nominates_a_community_with_the_keyboard_only(
     tab_to(page, page.get_by_role("button", name="Continue"))
     press_enter(page)
 
-    # Step 3, first without the confirmation and with an email address that is not one.
+    # Step 3, first without saying how they are connected and with an email address that is not one.
     expect(page.get_by_role("heading", level=1, name="Who runs it and how we contact you")).to_be_visible()
     tab_to(page, page.get_by_label("Who runs the community?"))
     page.keyboard.type("Sheffield Allotment Federation")
@@ -103,11 +103,19 @@ def test_operator_nominates_a_community_with_the_keyboard_only(
     press_enter(page)
 
     email_error = "Enter an email address in the correct format"
-    confirm_error = "Confirm that you run or moderate this community"
-    expect_errors(page, javascript, re.compile(email_error), confirm_error)
+    connection_error = "Select how you are connected to this community"
+    expect_errors(page, javascript, connection_error, re.compile(email_error))
     expect(page.get_by_label("Your email address")).to_have_value("sam at allotments")
+    choose_radio(page, page.get_by_role("radio", name="I run or moderate it"))
     tab_to(page, page.get_by_label("Your email address"))
     replace_text(page, "sam@allotments.example.org")
+    tab_to(page, page.get_by_role("button", name="Continue to check your answers"))
+    press_enter(page)
+
+    # Running it, they must also make the operator's declaration.
+    confirm_error = "Confirm that you run or moderate this community"
+    expect_errors(page, javascript, confirm_error)
+    expect(page.get_by_role("radio", name="I run or moderate it")).to_be_checked()
     tick(page, page.get_by_role("checkbox", name="I run or moderate this community"))
     tab_to(page, page.get_by_role("button", name="Continue to check your answers"))
     press_enter(page)

@@ -88,6 +88,10 @@ class ModerationInspectView(generic.InspectView):
 SENT_QUICKLY = Column(
     "sent_quickly", label=_("Check"), accessor=lambda record: _("Sent quickly") if record.sent_quickly else ""
 )
+# A member's suggestion has no operator behind it yet: editors check it as a user's word.
+FROM_MEMBER = Column(
+    "from_member", label=_("From"), accessor=lambda record: _("Member's suggestion") if record.from_member else ""
+)
 
 
 class ModerationViewSet(ModelViewSet):
@@ -133,13 +137,21 @@ class NominationViewSet(ModerationViewSet):
     menu_label = _("Nominations")
     menu_order = 100
     queryset_filter = {"kind": Nomination.Kind.NEW}
-    list_display = ["reference", "forum", Column("status", accessor="get_status_display"), SENT_QUICKLY, "submitted_at"]
-    list_filter = ["status"]
+    list_display = [
+        "reference",
+        "forum",
+        Column("status", accessor="get_status_display"),
+        FROM_MEMBER,
+        SENT_QUICKLY,
+        "submitted_at",
+    ]
+    list_filter = ["status", "from_member"]
     search_fields = ["reference", "contact_name", "contact_email", "forum__title"]
     inspect_view_fields = [
         "reference",
         "forum",
         "status",
+        "from_member",
         "sent_quickly",
         "contact_name",
         "contact_email",
@@ -227,6 +239,7 @@ class SuggestionViewSet(ModerationViewSet):
     menu_order = 300
     inspect_view_class = SuggestionInspectView
     list_display = [
+        "reference",
         "forum",
         Column("status", accessor="get_status_display"),
         "suggester_name",
@@ -234,8 +247,9 @@ class SuggestionViewSet(ModerationViewSet):
         "created_at",
     ]
     list_filter = ["status"]
-    search_fields = ["forum__title", "reason", "suggester_name"]
+    search_fields = ["reference", "forum__title", "reason", "suggester_name"]
     inspect_view_fields = [
+        "reference",
         "forum",
         "status",
         "sent_quickly",
@@ -258,6 +272,7 @@ class ProblemReportViewSet(ModerationViewSet):
     menu_label = _("Problem reports")
     menu_order = 400
     list_display = [
+        "reference",
         "forum",
         Column("kind", accessor="get_kind_display"),
         Column("status", accessor="get_status_display"),
@@ -265,8 +280,9 @@ class ProblemReportViewSet(ModerationViewSet):
         "created_at",
     ]
     list_filter = ["status", "kind"]
-    search_fields = ["forum__title", "details"]
+    search_fields = ["reference", "forum__title", "details"]
     inspect_view_fields = [
+        "reference",
         "forum",
         "kind",
         "status",

@@ -40,13 +40,14 @@ class ReviewPanel(Panel):
 
 def forum_edit_handler():
     """A community's tabs: the review panel above its details, then audience, figures, engagement,
-    private contact and promote."""
+    before you join, private contact and promote."""
     return TabbedInterface(
         [
             ObjectList([ReviewPanel(), *ForumPage.content_panels], heading=_("About")),
             ObjectList(ForumPage.audience_panels, heading=_("Audience and topics")),
             ObjectList(ForumPage.figure_panels, heading=_("Figures")),
             ObjectList(ForumPage.engagement_panels, heading=_("Engagement")),
+            ObjectList(ForumPage.joining_panels, heading=_("Before you join")),
             ObjectList(ForumPage.private_panels, heading=_("Private")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
         ]

@@ -164,11 +164,13 @@ class ProblemReportsReport(DirectoryReportView):
         TitleColumn(
             "forum", label=_("Community"), accessor="forum.title", url_name="problem_reports:inspect", id_accessor="pk"
         ),
+        Column("reference", label=_("Reference")),
         Column("kind", label=_("Problem"), accessor="get_kind_display"),
         Column("details", label=_("Details"), accessor="short_details"),
         Column("created_at", label=_("Received")),
     ]
     list_export, export_headings = spreadsheet_columns(
+        ("reference", _("Reference")),
         ("forum.title", _("Community")),
         ("get_kind_display", _("Problem")),
         ("details", _("Details")),
@@ -199,6 +201,7 @@ class PendingItem:
     summary: str
     admin_url: str
     pk: int
+    reference: str = ""
 
 
 class PendingSuggestionsAndClaimsReport(DirectoryReportView):
@@ -207,11 +210,13 @@ class PendingSuggestionsAndClaimsReport(DirectoryReportView):
     header_icon = "tasks"
     columns = [
         TitleColumn("community", label=_("Community"), get_url=lambda item: item.admin_url),
+        Column("reference", label=_("Reference")),
         Column("kind", label=_("Kind")),
         Column("summary", label=_("Summary")),
         Column("received", label=_("Received")),
     ]
     list_export, export_headings = spreadsheet_columns(
+        ("reference", _("Reference")),
         ("kind", _("Kind")),
         ("community", _("Community")),
         ("summary", _("Summary")),
@@ -232,6 +237,7 @@ class PendingSuggestionsAndClaimsReport(DirectoryReportView):
                 summary=Truncator(suggestion.reason).chars(120),
                 admin_url=reverse("suggestions:inspect", args=[suggestion.pk]),
                 pk=suggestion.pk,
+                reference=suggestion.reference or "",
             )
             for suggestion in suggestions
         ] + [
@@ -242,6 +248,7 @@ class PendingSuggestionsAndClaimsReport(DirectoryReportView):
                 summary=_("Reference %(reference)s") % {"reference": claim.reference},
                 admin_url=reverse("claims:inspect", args=[claim.pk]),
                 pk=claim.pk,
+                reference=claim.reference,
             )
             for claim in claims
         ]

@@ -33,6 +33,13 @@ SUITABILITY_FIELDS = [
     "volunteer_moderators",
     "figures_as_of",
     "figures_source",
+    "cost",
+    "registration",
+    "how_to_join",
+    "contact_route",
+    "minimum_age",
+    "activity",
+    "activity_checked",
 ]
 
 

@@ -33,8 +33,10 @@ def entry_for_contributions(page, *, delisted_too=False):
     return page
 
 
-def render_thanks(request, page, heading):
-    return TemplateResponse(request, "directory/contribution_thanks.html", {"page": page, "heading": heading})
+def render_thanks(request, page, heading, received, email):
+    """The confirmation: the reference of what was ``received`` and, if they gave one, where we emailed."""
+    context = {"page": page, "heading": heading, "reference": received.reference, "email": email}
+    return TemplateResponse(request, "directory/contribution_thanks.html", context)
 
 
 @private_page
@@ -48,7 +50,7 @@ def suggest_edit(request, page):
             return refuse_as_spam(request)
         if form.is_valid() and form.accept_start():
             try:
-                submit_suggestion(
+                suggestion = submit_suggestion(
                     forum,
                     details_from_form(form.cleaned_data),
                     form.cleaned_data["reason"],
@@ -61,7 +63,9 @@ def suggest_edit(request, page):
                     None, ValidationError(_("You have not changed anything yet. Change at least one detail."))
                 )
             else:
-                return render_thanks(request, page, _("Thank you for your suggestion"))
+                return render_thanks(
+                    request, page, _("Thank you for your suggestion"), suggestion, suggestion.suggester_email
+                )
     else:
         form = SuggestionForm(initial=initial_from_details(details_from_forum(forum)))
     return TemplateResponse(request, "directory/forum_suggest.html", {"page": page, "forum": forum, "form": form})
@@ -77,14 +81,14 @@ def report_problem(request, page):
         if form.is_spam():
             return refuse_as_spam(request)
         if form.is_valid() and form.accept_start():
-            submit_problem_report(
+            report = submit_problem_report(
                 forum,
                 form.cleaned_data["kind"],
                 form.cleaned_data["details"],
                 form.cleaned_data["reporter_email"],
                 sent_quickly=form.sent_quickly,
             )
-            return render_thanks(request, page, _("Thank you for telling us"))
+            return render_thanks(request, page, _("Thank you for telling us"), report, report.reporter_email)
     return TemplateResponse(request, "directory/forum_report.html", {"page": page, "forum": forum, "form": form})
 
 

@@ -9,6 +9,7 @@ send the form again; a form sent back very fast is kept and flagged for the edit
 """
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -23,14 +24,19 @@ from directory.journeys.fields import (
 )
 from directory.journeys.spam_guard import SpamGuardMixin
 from directory.models import (
+    Activity,
     Audience,
     CommunityType,
+    Cost,
     EngagementMode,
     EngagementPreference,
+    JoinMethod,
     OperatorKind,
     ProblemReport,
     Region,
+    Registration,
 )
+from directory.models.forums import MAXIMUM_AGE
 from directory.nominations import is_listed
 
 
@@ -151,6 +157,61 @@ class SuitabilityFieldsForm(forms.Form):
         return cleaned_data
 
 
+def optional_radios(label, choices, help_text=""):
+    """Radios for a "Before you join" question, with "Not known" last so an answer can be taken back."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[*choices, ("", _("Not known"))],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+    )
+
+
+class JoiningFieldsForm(forms.Form):
+    """What people ask before joining: cost, registration, how to join, minimum age, how active."""
+
+    cost = optional_radios(_("Does it cost anything to take part?"), Cost.choices)
+    registration = optional_radios(
+        _("Do people need to register?"), Registration.choices, _("To read the posts, or only to write them.")
+    )
+    how_to_join = optional_radios(_("How do people join?"), JoinMethod.choices)
+    contact_route = PlainTextField(
+        label=_("How should people contact the community first?"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Only if people must contact it before joining. This is published: give a contact form or "
+            "a shared address, not a personal one."
+        ),
+    )
+    minimum_age = ApproximateNumberField(
+        label=_("Minimum age"),
+        min_value=0,
+        max_value=MAXIMUM_AGE,
+        help_text=_("The youngest age it accepts members, in years. Leave blank if it sets none."),
+        error_messages={
+            "invalid": _("Enter the minimum age as a whole number of years, like 16"),
+            "min_value": _("The minimum age must be 0 or more"),
+            "max_value": _("The minimum age must be %(limit_value)s or less"),
+        },
+    )
+    activity = optional_radios(
+        _("About how many posts a month?"),
+        Activity.choices,
+        _("A rough idea is fine. The directory shows the date you told us."),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("how_to_join") == JoinMethod.CONTACT_FIRST:
+            if not cleaned_data.get("contact_route") and "contact_route" not in self.errors:
+                self.add_error("contact_route", _("Enter how people contact the community before joining"))
+        elif "contact_route" in cleaned_data:
+            cleaned_data["contact_route"] = ""  # only published for entries people must contact first
+        return cleaned_data
+
+
 class OperatorFieldsForm(forms.Form):
     """Who runs the community (public)."""
 
@@ -191,6 +252,7 @@ class ContactFieldsForm(forms.Form):
 
 COMMUNITY_FIELDS = list(CommunityFieldsForm.base_fields)
 SUITABILITY_FIELDS = list(SuitabilityFieldsForm.base_fields)
+JOINING_FIELDS = list(JoiningFieldsForm.base_fields)
 OPERATOR_FIELDS = list(OperatorFieldsForm.base_fields)
 CONTACT_FIELDS = list(ContactFieldsForm.base_fields)
 
@@ -204,18 +266,33 @@ class NominationCommunityForm(CommunityFieldsForm, SpamGuardMixin):
     field_order = COMMUNITY_FIELDS
 
 
-class NominationSuitabilityForm(SuitabilityFieldsForm, SpamGuardMixin):
-    """Step 2: moderation, figures and openness to public servants."""
+class NominationSuitabilityForm(SuitabilityFieldsForm, JoiningFieldsForm, SpamGuardMixin):
+    """Step 2: moderation, figures, openness to public servants and what people ask before joining."""
 
     check_fill_time = False
-    field_order = SUITABILITY_FIELDS
+    field_order = SUITABILITY_FIELDS + JOINING_FIELDS
+
+
+class Connection(models.TextChoices):
+    """How the person nominating a community is connected to it."""
+
+    RUNS_IT = "runs_it", _("I run or moderate it")
+    MEMBER = "member", _("I am a member or I use it")
 
 
 class NominationOperatorForm(OperatorFieldsForm, ContactFieldsForm, SpamGuardMixin):
-    """Step 3: who runs it, who we contact, and the confirmation."""
+    """Step 3: how the person is connected to the community, who runs it, who we contact, and
+    the operator's declaration (only from someone who runs it: a member's suggestion has none)."""
 
     check_fill_time = False
 
+    connection = forms.ChoiceField(
+        label=_("How are you connected to this community?"),
+        choices=Connection.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Members can suggest a community too. Whoever runs it can claim the entry later."),
+        error_messages={"required": _("Select how you are connected to this community")},
+    )
     message = PlainTextAreaField(
         label=_("Anything else the editors should know?"),
         max_length=2000,
@@ -223,16 +300,32 @@ class NominationOperatorForm(OperatorFieldsForm, ContactFieldsForm, SpamGuardMix
     )
     confirm = forms.BooleanField(
         label=_("I run or moderate this community"),
-        error_messages={"required": _("Confirm that you run or moderate this community")},
+        required=False,
+        help_text=_("Only if you chose “I run or moderate it”."),
     )
 
-    field_order = OPERATOR_FIELDS + CONTACT_FIELDS + ["message", "confirm"]
+    field_order = ["connection"] + OPERATOR_FIELDS + CONTACT_FIELDS + ["message", "confirm"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("connection") == Connection.RUNS_IT:
+            if not cleaned_data.get("confirm"):
+                self.add_error("confirm", _("Confirm that you run or moderate this community"))
+        elif "confirm" in cleaned_data:
+            cleaned_data["confirm"] = False  # the declaration is the operator's alone
+        return cleaned_data
+
+    @property
+    def from_member(self):
+        return self.cleaned_data.get("connection") == Connection.MEMBER
 
 
-class OperatorUpdateForm(CommunityFieldsForm, SuitabilityFieldsForm, OperatorFieldsForm, ContactFieldsForm):
+class OperatorUpdateForm(
+    CommunityFieldsForm, SuitabilityFieldsForm, JoiningFieldsForm, OperatorFieldsForm, ContactFieldsForm
+):
     """The operator corrects their entry through the private link (goes to the editors)."""
 
-    field_order = COMMUNITY_FIELDS + SUITABILITY_FIELDS + OPERATOR_FIELDS + CONTACT_FIELDS
+    field_order = COMMUNITY_FIELDS + SUITABILITY_FIELDS + JOINING_FIELDS + OPERATOR_FIELDS + CONTACT_FIELDS
 
 
 class ClaimForm(ContactFieldsForm, SpamGuardMixin):
@@ -261,7 +354,7 @@ class RemovalRequestForm(forms.Form):
 # Contributions from anyone
 
 
-class SuggestionForm(CommunityFieldsForm, SuitabilityFieldsForm, OperatorFieldsForm, SpamGuardMixin):
+class SuggestionForm(CommunityFieldsForm, SuitabilityFieldsForm, JoiningFieldsForm, OperatorFieldsForm, SpamGuardMixin):
     """Anyone proposes changes to an entry; prefilled with the entry's current details."""
 
     reason = PlainTextAreaField(
@@ -280,7 +373,11 @@ class SuggestionForm(CommunityFieldsForm, SuitabilityFieldsForm, OperatorFieldsF
     )
 
     field_order = (
-        COMMUNITY_FIELDS + SUITABILITY_FIELDS + OPERATOR_FIELDS + ["reason", "suggester_name", "suggester_email"]
+        COMMUNITY_FIELDS
+        + SUITABILITY_FIELDS
+        + JOINING_FIELDS
+        + OPERATOR_FIELDS
+        + ["reason", "suggester_name", "suggester_email"]
     )
 
 

@@ -234,6 +234,7 @@ def check_answers(request, page):
                 contact,
                 locale=page.locale,
                 sent_quickly=request.session.get(SESSION_KEY, {}).get("sent_quickly", False),
+                from_member=forms[-1].from_member,
             )
         except DuplicateEntry as duplicate:
             forget_nomination(request)
@@ -246,6 +247,7 @@ def check_answers(request, page):
                 "reference": nomination.reference,
                 "kind": nomination.kind,
                 "email": nomination.contact_email,
+                "from_member": nomination.from_member,
             }
             return HttpResponseRedirect(localised_url(page) + "thanks/")
     context = {"page": page, "sections": answers_summary(page, forms), "errors": errors}
@@ -264,6 +266,7 @@ def nomination_thanks(request, page):
             "reference": done.get("reference"),
             "kind": done.get("kind"),
             "email": done.get("email", ""),
+            "from_member": done.get("from_member", False),
             "review_days": typical_review_days(),
         },
     )

@@ -68,7 +68,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0016_alerts_verified_operators"),
+        ("directory", "0018_before_you_join_member_suggestions_references"),
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 

@@ -2,15 +2,19 @@
 
 from .alerts import AlertSubscription
 from .choices import (
+    Activity,
+    Cost,
     DepartmentKind,
     EngagementMode,
     EngagementPreference,
     EngagementStatus,
     FigureSource,
     ForumStatus,
+    JoinMethod,
     LinkStatus,
     OperatorKind,
     PlanStatus,
+    Registration,
 )
 from .departments import DepartmentIndexPage, DepartmentPage, DepartmentPageTag, Engagement
 from .forums import ForumIndexPage, ForumPage, ForumPageTag, normalise_website
@@ -23,6 +27,10 @@ from .upkeep import LinkCheck, PublicContentChange, ReviewReminder
 from .workflow import DecisionAlreadyTaken, DirectoryModerationTask, RequestChangesForm
 
 __all__ = [
+    "Activity",
+    "Cost",
+    "JoinMethod",
+    "Registration",
     "AlertSubscription",
     "Audience",
     "CommunityType",

@@ -70,3 +70,33 @@ class EngagementStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     PAUSED = "paused", _("Paused")
     ENDED = "ended", _("Ended")
+
+
+# What people ask before joining a community (ForumPage's "Before you join" fields)
+
+
+class Cost(models.TextChoices):
+    FREE = "free", _("Free")
+    FREE_WITH_PAID_OPTIONS = "free_with_paid_options", _("Free, with paid options")
+    PAID = "paid", _("Paid membership")
+
+
+class Registration(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("Anyone can read and post without registering")
+    TO_POST = "to_post", _("Anyone can read; register to post")
+    TO_READ = "to_read", _("Register to read and to post")
+
+
+class Activity(models.TextChoices):
+    """Posts a month, in bands: a band stays true far longer than an exact count."""
+
+    UNDER_10 = "under_10", _("Fewer than 10 posts a month")
+    FROM_10 = "10_to_100", _("10 to 100 posts a month")
+    FROM_100 = "100_to_1000", _("100 to 1,000 posts a month")
+    OVER_1000 = "over_1000", _("More than 1,000 posts a month")
+
+
+class JoinMethod(models.TextChoices):
+    SIGN_UP = "sign_up", _("Sign up on its website")
+    APPROVAL = "approval", _("Ask to join: the moderators approve each new member")
+    CONTACT_FIRST = "contact_first", _("Contact them first")

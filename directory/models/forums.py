@@ -5,7 +5,7 @@ import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,18 @@ from core.privacy import PrivacyQuerySet, TranslatedPrivacy
 from core.routing import PageViews, SpecificChildRouting
 
 from . import public_fields
-from .choices import EngagementMode, EngagementPreference, FigureSource, ForumStatus, LinkStatus, OperatorKind
+from .choices import (
+    Activity,
+    Cost,
+    EngagementMode,
+    EngagementPreference,
+    FigureSource,
+    ForumStatus,
+    JoinMethod,
+    LinkStatus,
+    OperatorKind,
+    Registration,
+)
 from .public import listed
 from .taxonomy import Audience, CommunityType, Region
 
@@ -101,8 +112,31 @@ class ForumIndexPage(TranslatedPrivacy, PageViews, SpecificChildRouting, Page):
         verbose_name = _("directory index")
 
 
+# The result card's short words for the two facts people scan a list for.
+CARD_COST_LABELS = {
+    Cost.FREE: _("Free"),
+    Cost.FREE_WITH_PAID_OPTIONS: _("Free, paid extras"),
+    Cost.PAID: _("Paid"),
+}
+CARD_REGISTRATION_LABELS = {
+    Registration.NOT_NEEDED: _("No registration"),
+    Registration.TO_POST: _("Register to post"),
+    Registration.TO_READ: _("Register to read"),
+}
+MAXIMUM_AGE = 120  # the oldest minimum age an entry may give
+
+
 class ForumPage(TranslatedPrivacy, PageViews, Page):
-    """One online peer-support community: what it is, who it serves, how it welcomes officials."""
+    """One online peer-support community: what it is, who it serves, how it welcomes officials.
+
+    "Before you join" answers what people ask first: what it costs, whether they must register
+    to read or to post, how to join (and, where they must contact the community first, how), the
+    minimum age, and how active it is. Each is optional: blank means not known, and is not shown.
+    How active it is is kept as a band of posts a month (``Activity``) with the date someone
+    checked it (``activity_checked``), not as a count or a "last active" date: a band stays true
+    for months, and the date lets a reader (and editors) judge how old the answer is, where a
+    "last active: yesterday" would be wrong the day after it was typed.
+    """
 
     page_urls = "directory.pages.FORUM_URLS"  # the page, and its suggest / report / history journeys
 
@@ -238,6 +272,46 @@ class ForumPage(TranslatedPrivacy, PageViews, Page):
         EngagementMode.OFFICIAL_POSTS.label, default=False, help_text=_("Officials may post information.")
     )
 
+    cost = models.CharField(
+        _("cost"), max_length=30, choices=Cost.choices, blank=True, help_text=_("Whether members pay to take part.")
+    )
+    registration = models.CharField(
+        _("registration"),
+        max_length=20,
+        choices=Registration.choices,
+        blank=True,
+        help_text=_("Whether people must register to read, or only to post."),
+    )
+    how_to_join = models.CharField(
+        _("how to join"), max_length=20, choices=JoinMethod.choices, blank=True, help_text=_("How new members join.")
+    )
+    contact_route = models.CharField(
+        _("how to contact them first"),
+        max_length=300,
+        blank=True,
+        help_text=_("Public. Only if people must contact it before joining, e.g. “Use the form on its home page”."),
+    )
+    minimum_age = models.PositiveSmallIntegerField(
+        _("minimum age"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAXIMUM_AGE)],
+        help_text=_("The youngest age the community accepts members, if it sets one."),
+    )
+    activity = models.CharField(
+        _("how active"),
+        max_length=20,
+        choices=Activity.choices,
+        blank=True,
+        help_text=_("About how many posts a month."),
+    )
+    activity_checked = models.DateField(
+        _("activity checked"),
+        null=True,
+        blank=True,
+        help_text=_("When someone last checked how active it is. Not in the future."),
+    )
+
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -320,6 +394,13 @@ class ForumPage(TranslatedPrivacy, PageViews, Page):
             heading=_("Ways of taking part it welcomes"),
         ),
     ]
+    joining_panels = [
+        FieldRowPanel([FieldPanel("cost"), FieldPanel("registration")]),
+        FieldPanel("how_to_join"),
+        FieldPanel("contact_route"),
+        FieldPanel("minimum_age"),
+        FieldRowPanel([FieldPanel("activity"), FieldPanel("activity_checked")]),
+    ]
     private_panels = [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("editor_notes")]
     # The editor's tabs, with the review panel, are assembled from these lists in directory.admin.panels.
 
@@ -352,6 +433,12 @@ class ForumPage(TranslatedPrivacy, PageViews, Page):
             errors["figures_as_of"] = _("The date of the figures cannot be in the future.")
         if self.last_verified and self.last_verified > timezone.localdate():
             errors["last_verified"] = _("The last verified date cannot be in the future.")
+        if self.activity_checked and self.activity_checked > timezone.localdate():
+            errors["activity_checked"] = _("The date activity was checked cannot be in the future.")
+        if self.contact_route.strip() and self.how_to_join != JoinMethod.CONTACT_FIRST:
+            errors["contact_route"] = _(
+                "Leave this empty unless people must contact the community first (under “how to join”)."
+            )
         if self.status == ForumStatus.DELISTED and not self.status_reason.strip():
             errors["status_reason"] = _("Say why the community is delisted; the reason is shown publicly.")
         if errors:
@@ -379,6 +466,24 @@ class ForumPage(TranslatedPrivacy, PageViews, Page):
         if self.translation_key:
             others = others.exclude(translation_key=self.translation_key)
         return others.first()
+
+    @property
+    def joining_tags(self):
+        """The one or two facts a result card shows about joining ("Free", "Register to post")."""
+        tags = []
+        if self.cost:
+            tags.append(CARD_COST_LABELS[self.cost])
+        if self.registration:
+            tags.append(CARD_REGISTRATION_LABELS[self.registration])
+        return tags
+
+    @property
+    def shows_contact_route(self):
+        return self.how_to_join == JoinMethod.CONTACT_FIRST and bool(self.contact_route.strip())
+
+    @property
+    def has_joining_facts(self):
+        return bool(self.cost or self.registration or self.how_to_join or self.minimum_age is not None or self.activity)
 
     @property
     def welcomed_modes(self):

@@ -61,6 +61,13 @@ class Nomination(models.Model):
         on_delete=models.SET_NULL,
         related_name="nominations",
     )
+    # A member's (or user's) suggestion rather than the operator's nomination: no operator
+    # declaration, the person is not the entry's contact and gets no private link.
+    from_member = models.BooleanField(
+        _("member's suggestion"),
+        default=False,
+        help_text=_("Suggested by someone who uses the community, not by whoever runs it."),
+    )
     contact_name = models.CharField(_("contact name"), max_length=200)
     contact_email = models.EmailField(_("contact email"))
     message = models.TextField(_("message"), blank=True, max_length=2000)
@@ -93,6 +100,8 @@ class EditSuggestion(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
 
+    # Quoted to the person on the thanks page and in the acknowledgement (``new_reference``).
+    reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, editable=False)
     forum = models.ForeignKey(
         "directory.ForumPage", verbose_name=_("community"), on_delete=models.CASCADE, related_name="suggestions"
     )
@@ -138,12 +147,14 @@ class ProblemReport(models.Model):
         RESOLVED = "resolved", _("Resolved")
         DISMISSED = "dismissed", _("Dismissed")
 
+    reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, editable=False)
     forum = models.ForeignKey(
         "directory.ForumPage", verbose_name=_("community"), on_delete=models.CASCADE, related_name="problem_reports"
     )
     kind = models.CharField(_("problem"), max_length=30, choices=Kind.choices)
     details = models.TextField(_("details"), max_length=2000, blank=True)
     reporter_email = models.EmailField(_("email"), blank=True)
+    language = person_language_field()
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     sent_quickly = sent_quickly_field()
     resolution_note = models.TextField(_("resolution"), blank=True)

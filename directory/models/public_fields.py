@@ -122,6 +122,15 @@ FORUM_FIELDS = (
     PublicField("last_published_at", export=Export.UTC, api=False, history=False),
     # When the operator proved they run the community's website (None: not verified).
     PublicField("operator_verified_at", export=Export.UTC, history=False),
+    # Before you join: what it costs, registration, how to join (and the contact route where
+    # people must contact it first), the minimum age, how active it is and when that was checked.
+    PublicField("cost"),
+    PublicField("registration"),
+    PublicField("how_to_join"),
+    PublicField("contact_route"),
+    PublicField("minimum_age"),
+    PublicField("activity"),
+    PublicField("activity_checked"),
 )
 
 

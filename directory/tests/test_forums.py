@@ -1,13 +1,22 @@
 """A community's public page: every public field, never the private ones, the engagement
 preference up front, the departments engaging, status notices and structured data."""
 
+import datetime
 import json
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from wagtail.models import PageViewRestriction
 
-from directory.models import EngagementMode, EngagementPreference, EngagementStatus, ForumStatus, LinkStatus
+from directory.models import (
+    EngagementMode,
+    EngagementPreference,
+    EngagementStatus,
+    ForumPage,
+    ForumStatus,
+    LinkStatus,
+)
 from directory.tests.factories import AudienceFactory, DepartmentPageFactory, EngagementFactory, ForumPageFactory
 from directory.translation import ensure_welsh_tree
 
@@ -163,3 +172,98 @@ def test_page_has_breadcrumbs_and_contribution_links(client, netmums):
     for link in ["/directory/netmums/suggest/", "/directory/netmums/report/", "/directory/netmums/history/"]:
         assert f'href="{link}"' in html
     assert 'href="/directory/?topic=parenting"' in html
+
+
+def before_you_join(html):
+    """The "Before you join" summary list of a community page, or "" when the page has none."""
+    match = re.search(r'<h2[^>]*id="before-you-join".*?</dl>', html, re.S)
+    return match.group(0) if match else ""
+
+
+@pytest.mark.django_db
+def test_before_you_join_answers_what_people_ask_first(client, directory_index):
+    """Someone deciding whether to join sees the cost, registration, how to join and how to
+    contact them first, the minimum age and how active it is, with when that was checked.
+
+    If this fails, people sign up to find a paywall, an age limit or a silent board."""
+    ForumPageFactory(
+        parent=directory_index,
+        slug="quiet-circle",
+        cost="free",
+        registration="to_read",
+        how_to_join="contact_first",
+        contact_route="Use the form on the home page.",
+        minimum_age=18,
+        activity="10_to_100",
+        activity_checked=datetime.date(2026, 10, 3),
+    )
+    section = before_you_join(client.get("/directory/quiet-circle/").content.decode())
+    for shown in [
+        "Free",
+        "Register to read and to post",
+        "Contact them first",
+        "How to contact them: Use the form on the home page.",
+        "18 or over",
+        "10 to 100 posts a month",
+        "Checked October 2026.",
+    ]:
+        assert shown in section, shown
+
+
+@pytest.mark.django_db
+def test_before_you_join_shows_only_what_is_known(client, directory_index, netmums):
+    """An entry from before the questions were asked shows no empty "Before you join" list, and
+    one answer shows alone; a minimum age of 0 reads "No minimum age".
+
+    If this fails, pages fill with blanks or claim facts nobody gave."""
+    assert before_you_join(client.get("/directory/netmums/").content.decode()) == ""
+    ForumPageFactory(parent=directory_index, slug="any-age", minimum_age=0)
+    section = before_you_join(client.get("/directory/any-age/").content.decode())
+    assert "No minimum age" in section
+    assert "Cost" not in section and "How active" not in section
+
+
+@pytest.mark.django_db
+def test_contact_route_is_only_shown_where_people_must_contact_them_first(client, directory_index):
+    """A contact route left on an entry people join by signing up is not shown.
+
+    If this fails, people are sent to write to moderators who only want them to sign up."""
+    forum = ForumPageFactory(parent=directory_index, slug="open-board", how_to_join="sign_up")
+    # Validation refuses this pair; a row changed outside the editor (an import, SQL) may still hold it.
+    ForumPage.objects.filter(pk=forum.pk).update(contact_route="Write to the admins.")
+    html = client.get("/directory/open-board/").content.decode()
+    assert "Sign up on its website" in before_you_join(html)
+    assert "Write to the admins." not in html
+
+
+@pytest.mark.django_db
+def test_the_result_card_shows_cost_and_registration(client, directory_index):
+    """The directory's result card says "Free. Register to post." so people can compare at a glance.
+
+    If this fails, people must open every community to learn the two things they check first."""
+    ForumPageFactory(parent=directory_index, title="Card board", cost="free", registration="to_post")
+    html = client.get("/directory/").content.decode()
+    assert re.search(r"Joining:</dt>\s*<dd[^>]*>Free\. Register to post\.</dd>", html)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"contact_route": "Email us", "how_to_join": "sign_up"}, "contact_route"),
+        ({"activity": "over_1000", "activity_checked": datetime.date(2999, 1, 1)}, "activity_checked"),
+        ({"minimum_age": 121}, "minimum_age"),
+    ],
+)
+def test_editors_are_told_what_is_wrong_with_a_before_you_join_answer(directory_index, values, field):
+    """An editor who gives a contact route to an entry people do not contact first, a check date in
+    the future or an age over 120 is told beside that field.
+
+    If this fails, the page publishes contradictions or impossible values."""
+    forum = ForumPageFactory(parent=directory_index, slug="board")
+    forum.full_clean()  # valid as it is
+    for name, value in values.items():
+        setattr(forum, name, value)
+    with pytest.raises(ValidationError) as raised:
+        forum.full_clean()
+    assert list(raised.value.message_dict) == [field]

@@ -311,3 +311,19 @@ def test_a_mail_server_refusing_login_cannot_undo_a_nomination(
         nomination, _token = nominations.submit_nomination(sample_details(), SAMPLE_CONTACT)
     assert Nomination.objects.filter(pk=nomination.pk).exists()
     assert OutboundEmail.objects.get(nomination=nomination).status == OutboundEmail.Status.FAILED
+
+
+def test_editors_find_a_suggestion_or_report_by_its_reference(client, editor, site_tree, directory_index):
+    """Someone quoting "PSD-…" on the phone is found at once: each queue lists and searches references.
+
+    If this fails, editors cannot find what a person is asking about."""
+    forum = ForumPageFactory(parent=directory_index, title="Money Talk", members=100)
+    suggestions = [submit_suggestion(forum, {"members": 100 + number}, "Grown.") for number in (1, 2)]
+    reports = [submit_problem_report(forum, ProblemReport.Kind.OTHER, f"Report {number}") for number in (1, 2)]
+    client.force_login(editor)
+    for queue, wanted, other in (("suggestions", *suggestions), ("problem_reports", *reports)):
+        listing = client.get(f"/admin/{queue}/").content.decode()
+        assert wanted.reference in listing and other.reference in listing
+        found = client.get(f"/admin/{queue}/", {"q": wanted.reference}).content.decode()
+        assert wanted.reference in found and other.reference not in found, queue
+        assert wanted.reference in client.get(f"/admin/{queue}/inspect/{wanted.pk}/").content.decode()

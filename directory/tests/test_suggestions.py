@@ -1,7 +1,10 @@
 """Suggested edits and problem reports (directory/suggestions.py): kept until an editor decides."""
 
+import re
+
 import pytest
 from django.core import mail
+from django.utils import translation
 from wagtail.models import PageLogEntry, WorkflowState
 
 from directory.models import EditSuggestion, ForumPage, ProblemReport
@@ -135,3 +138,61 @@ def test_problem_reports_wait_in_the_queue_until_resolved(forum):
     assert report.status == ProblemReport.Status.RESOLVED and report.resolved_at is not None
     dismissed = resolve_problem_report(submit_problem_report(forum, "other"), "Spam", dismiss=True)
     assert dismissed.status == ProblemReport.Status.DISMISSED
+
+
+REFERENCE = re.compile(r"PSD-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}")
+
+
+def test_suggestions_and_reports_get_distinct_references(forum):
+    """Each suggestion and report has its own short reference in the directory's format (random
+    letters and digits that cannot be misread).
+
+    If this fails, people have nothing to quote, or two things share one."""
+    received = [submit_suggestion(forum, {"members": 200 + number}, "Grown.") for number in range(3)]
+    received += [submit_problem_report(forum, ProblemReport.Kind.OTHER) for _number in range(3)]
+    references = [item.reference for item in received]
+    assert all(REFERENCE.fullmatch(reference) for reference in references)
+    assert len(set(references)) == len(references)
+
+
+def test_a_suggestion_with_an_email_is_acknowledged_with_its_reference(forum, django_capture_on_commit_callbacks):
+    """Someone who left their address hears at once that we have their suggestion, and its reference.
+
+    If this fails, people wonder whether their suggestion arrived and cannot quote it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        suggestion = submit_suggestion(
+            forum, {"members": 300}, "Grown.", suggester_name="Ria", suggester_email="ria@example.net"
+        )
+    [message] = mail.outbox
+    assert message.to == ["ria@example.net"]
+    assert suggestion.reference in message.subject and suggestion.reference in message.body
+    assert "Dear Ria," in message.body
+    assert f"http://testserver{forum.url}" in message.body
+
+
+def test_nothing_is_sent_without_an_email(forum, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_suggestion(forum, {"members": 300}, "Grown.")
+        submit_problem_report(forum, ProblemReport.Kind.OTHER, "Odd.")
+    assert mail.outbox == []
+
+
+def test_a_report_is_acknowledged_in_the_reporters_language(forum, django_capture_on_commit_callbacks):
+    """A report sent from the Welsh site is acknowledged in Welsh, quoting its reference.
+
+    If this fails, a Welsh speaker is answered in English, or not at all."""
+    with translation.override("cy"), django_capture_on_commit_callbacks(execute=True):
+        report = submit_problem_report(forum, ProblemReport.Kind.CLOSED, "Gone.", "darllenydd@example.net")
+    assert report.language == "cy"
+    [message] = mail.outbox
+    assert report.reference in message.subject and report.reference in message.body
+    assert "Diolch" in message.body
+
+
+def test_an_email_is_only_queued_once_the_suggestion_is_kept(forum, django_capture_on_commit_callbacks):
+    """The acknowledgement waits for the transaction that keeps the suggestion to commit.
+
+    If this fails, someone could be thanked for a suggestion that was never stored."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        submit_suggestion(forum, {"members": 300}, "Grown.", suggester_email="ria@example.net")
+    assert mail.outbox == [] and callbacks

@@ -80,3 +80,8 @@ def attribute_id(forum, term_id):
 
 def language_id(forum, code_or_name):
     return derived_id("language", service_id(forum), code_or_name.casefold())
+
+
+def cost_option_id(forum):
+    """The id of a community's one cost option (what taking part costs)."""
+    return derived_id("cost_option", service_id(forum))

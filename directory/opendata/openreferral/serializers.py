@@ -6,7 +6,11 @@
   (named as the community, with an id derived from the service's), so every service has one;
 - its topics, audiences, regions, type, engagement preference and welcomed ways of taking
   part are ``attributes`` linking it to ``taxonomy_terms``;
-- ``assured_date`` is the day the entry was last verified.
+- ``assured_date`` is the day the entry was last verified;
+- "Before you join": the cost is ``fees_description`` and one ``cost_option`` (amount 0 when
+  free); how to join, with the contact route where people must contact the community first, is
+  ``application_process``; the minimum age is ``minimum_age`` and ``eligibility_description``.
+  How active it is has no HSDS field and is left to the directory's own exports.
 
 Only public fields are read. Empty optional fields are left out rather than sent empty.
 """
@@ -18,11 +22,12 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from directory.forum_details import community_languages
-from directory.models import ForumStatus, OperatorKind
+from directory.models import Cost, ForumStatus, OperatorKind
 
 from .identifiers import (
     attribute_id,
     community_organization_id,
+    cost_option_id,
     forum_organization_id,
     language_id,
     location_id,
@@ -66,8 +71,44 @@ def service_record(forum):
             "alert": forum.status_reason if status != "active" else "",
             "assured_date": forum.last_verified.isoformat() if forum.last_verified else None,
             "last_modified": timestamp(forum.last_published_at),
+            "fees_description": forum.get_cost_display() if forum.cost else None,
+            "application_process": application_process(forum),
+            "eligibility_description": eligibility_description(forum),
+            "minimum_age": forum.minimum_age,
         }
     )
+
+
+def application_process(forum):
+    """How to join, in words; with how to contact the community where people must do so first."""
+    if not forum.how_to_join:
+        return None
+    if forum.shows_contact_route:
+        return _("%(how)s: %(route)s") % {"how": forum.get_how_to_join_display(), "route": forum.contact_route.strip()}
+    return str(forum.get_how_to_join_display())
+
+
+def eligibility_description(forum):
+    if not forum.minimum_age:
+        return None
+    return _("Members must be %(age)s or over.") % {"age": forum.minimum_age}
+
+
+def cost_options(forum):
+    """What taking part costs, as HSDS cost options: one, with an amount only when it is free."""
+    if not forum.cost:
+        return []
+    return [
+        compact(
+            {
+                "id": cost_option_id(forum),
+                "service_id": service_id(forum),
+                "option": str(forum.get_cost_display()),
+                "amount": 0 if forum.cost == Cost.FREE else None,
+                "currency": "GBP" if forum.cost == Cost.FREE else None,
+            }
+        )
+    ]
 
 
 def full_service_record(forum):
@@ -81,6 +122,7 @@ def full_service_record(forum):
                 "service_at_locations": [service_at_location_record(forum)],
                 "languages": language_records(forum),
                 "attributes": [attribute_record(forum, term) for term in forum_terms(forum)],
+                "cost_options": cost_options(forum),
             }
         )
     )

@@ -115,3 +115,77 @@ def test_no_public_form_answers_with_a_generic_django_message(language):
         message = forms.ClaimForm(data={}).errors["message"][0]
         expected = {"en": "Tell us how you are connected to this community", "cy": "Dywedwch wrthym sut"}
         assert message.startswith(expected[language])
+
+
+def joining_form(**answers):
+    form = forms.JoiningFieldsForm(data=answers)
+    form.is_valid()
+    return form
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("121", "The minimum age must be 120 or less"),
+        ("-1", "The minimum age must be 0 or more"),
+        ("9" * 40, "The minimum age must be 120 or less"),
+        ("9" * 5000, "Enter the minimum age as a whole number of years, like 16"),
+        ("sixteen", "Enter the minimum age as a whole number of years, like 16"),
+        ("16.5", "Enter the minimum age as a whole number of years, like 16"),
+    ],
+)
+def test_a_minimum_age_outside_0_to_120_gets_a_specific_message(typed, message):
+    """An age that is not a whole number from 0 to 120 is refused beside the field, however large.
+
+    If this fails, people see a generic error, or a huge number reaches the database (a 500)."""
+    assert joining_form(minimum_age=typed).errors["minimum_age"] == [message]
+
+
+def test_a_minimum_age_is_read_as_people_write_it():
+    assert joining_form(minimum_age=" 16 ").cleaned_data["minimum_age"] == 16
+    assert joining_form(minimum_age="0").cleaned_data["minimum_age"] == 0
+    assert joining_form(minimum_age="").cleaned_data["minimum_age"] is None
+
+
+def test_contact_them_first_asks_how():
+    """Choosing "Contact them first" needs the way to contact them; any other way drops a route typed.
+
+    If this fails, an entry says "contact them first" without saying how, or publishes a route
+    nobody needs."""
+    form = joining_form(how_to_join="contact_first")
+    assert form.errors["contact_route"] == ["Enter how people contact the community before joining"]
+    form = joining_form(how_to_join="contact_first", contact_route="Use the form on the home page.")
+    assert form.is_valid() and form.cleaned_data["contact_route"] == "Use the form on the home page."
+    form = joining_form(how_to_join="sign_up", contact_route="Use the form on the home page.")
+    assert form.is_valid() and form.cleaned_data["contact_route"] == ""
+
+
+def test_every_before_you_join_answer_can_be_taken_back():
+    """ "Not known" is an answer to each question, so a wrong answer can be cleared later.
+
+    If this fails, an operator or reader can never remove a wrong answer."""
+    form = joining_form(cost="", registration="", how_to_join="", activity="")
+    assert form.is_valid()
+    for name in ("cost", "registration", "how_to_join", "activity"):
+        assert ("", "Not known") in [(value, str(label)) for value, label in form.fields[name].choices]
+
+
+def operator_step(**answers):
+    data = {"contact_name": "Sam", "contact_email": "sam@example.org", **answers}
+    form = forms.NominationOperatorForm(data=data)
+    form.is_valid()
+    return form
+
+
+def test_the_nominator_says_how_they_are_connected():
+    """A nominator must say whether they run the community or use it; only someone who runs it
+    must make the operator's declaration.
+
+    If this fails, members cannot suggest a community, or anyone can claim to run one."""
+    assert operator_step().errors["connection"] == ["Select how you are connected to this community"]
+    runs_it = operator_step(connection="runs_it")
+    assert runs_it.errors["confirm"] == ["Confirm that you run or moderate this community"]
+    assert operator_step(connection="runs_it", confirm="on").is_valid()
+    member = operator_step(connection="member")
+    assert member.is_valid() and member.from_member
+    assert operator_step(connection="member", confirm="on").cleaned_data["confirm"] is False

@@ -10,12 +10,15 @@ import time
 
 import pytest
 from django.core import mail, signing
+from django.utils import timezone
 from wagtail.models import WorkflowState
 
 from directory.journeys.spam_guard import START_SALT, signed_start_time
 from directory.models import EditSuggestion, ForumPage, Nomination, OutboundEmail, ProblemReport
+from directory.nominations import approve_claim, submit_nomination
 from directory.tests.factories import ForumPageFactory
 from directory.tests.nomination_helpers import (
+    SAMPLE_CONTACT,
     as_sent_again,
     nominate,
     nomination_answers,
@@ -24,6 +27,7 @@ from directory.tests.nomination_helpers import (
     pending_forum,
     post_steps,
     redis_available,
+    sample_details,
     started_long_ago,
     unlisted_entries,
     workflow_action,
@@ -650,3 +654,97 @@ def test_the_thanks_page_says_where_the_email_went(client, site_tree, django_cap
     email = Nomination.objects.get().contact_email
     assert f'We have sent a confirmation email to <strong class="govuk-!-text-break-word">{email}</strong>.' in html
     assert 'id="review-time"' not in html
+
+
+def test_a_member_can_suggest_a_community_they_use_and_its_operator_claims_it_later(
+    client, site_tree, editor, django_capture_on_commit_callbacks
+):
+    """Someone who only uses a community nominates it without the operator's declaration; editors see
+    it is a member's suggestion; the published entry has no contact; the operator claims it later.
+
+    If this fails, members cannot share communities they value, or a member is handed the keys to an
+    entry that is not theirs."""
+    response = nominate(
+        client, django_capture_on_commit_callbacks, connection="member", confirm="", contact_name="Mo Member"
+    )
+    assert response.status_code == 302
+    nomination = nomination_for(TITLE)
+    assert nomination.from_member and nomination.contact_email == "pat.private@example.net"
+    forum = pending_forum()
+    assert forum.contact_name == "" and forum.contact_email == "" and forum.last_verified is None
+    thanks = client.get("/nominate/thanks/").content.decode()
+    assert nomination.reference in thanks and 'id="member-suggestion"' in thanks
+    [receipt] = [message for message in mail.outbox if message.to == ["pat.private@example.net"]]
+    assert nomination.reference in receipt.body and "/listing/" not in receipt.body
+
+    client.force_login(editor)
+    assert "Member&#x27;s suggestion" in client.get("/admin/nominations/").content.decode()
+    assert "Member&#x27;s suggestion" in client.get("/admin/nominations/?from_member=true").content.decode()
+    editor_page = client.get(f"/admin/pages/{forum.pk}/edit/").content.decode()
+    assert "A member's suggestion: sent by someone who uses the community" in editor_page
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow_action(client, forum, "approve")
+    [approved] = [message for message in mail.outbox if message.to == ["pat.private@example.net"]][1:]
+    assert "approved" in approved.body and "/listing/" not in approved.body
+    client.logout()
+
+    html = client.get("/directory/parents-together/").content.decode()
+    assert "pat.private@example.net" not in html and "Mo Member" not in html
+    claim = {
+        "contact_name": "Real Owner",
+        "contact_email": "owner@example.org",
+        "message": "I run it.",
+        "confirm": "on",
+        "started": started_long_ago(),
+    }
+    assert client.post(f"/nominate/claim/{forum.pk}/", claim).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        token = approve_claim(Nomination.objects.get(kind=Nomination.Kind.CLAIM), editor)
+    assert client.get(f"/listing/{token}/").status_code == 200
+    forum.refresh_from_db()
+    assert forum.contact_email == "owner@example.org"
+
+
+def test_a_members_suggestion_has_no_private_link(client, site_tree, django_capture_on_commit_callbacks):
+    """The link a member's nomination was made with never opens the operator's page.
+
+    If this fails, a member could rewrite an entry they do not run."""
+    with django_capture_on_commit_callbacks(execute=True):
+        _nomination, token = submit_nomination(sample_details(), SAMPLE_CONTACT, from_member=True)
+    assert client.get(f"/listing/{token}/").status_code == 404
+
+
+def test_before_you_join_answers_reach_the_draft_entry(client, site_tree, django_capture_on_commit_callbacks):
+    """What the operator says about joining is kept on the entry for editors to check, with the
+    date how active it is was given.
+
+    If this fails, the answers people give are lost or the activity looks older than it is."""
+    response = nominate(
+        client,
+        django_capture_on_commit_callbacks,
+        cost="free_with_paid_options",
+        registration="to_post",
+        how_to_join="contact_first",
+        contact_route="Message @admins on the board.",
+        minimum_age="16",
+        activity="100_to_1000",
+    )
+    assert response.status_code == 302
+    forum = pending_forum()
+    assert (forum.cost, forum.registration, forum.how_to_join) == ("free_with_paid_options", "to_post", "contact_first")
+    assert forum.contact_route == "Message @admins on the board." and forum.minimum_age == 16
+    assert forum.activity == "100_to_1000" and forum.activity_checked == timezone.localdate()
+
+
+def test_a_bad_minimum_age_keeps_every_answer_on_the_step(client, site_tree):
+    """An age of 200 is refused beside the field with the other answers of the step as typed.
+
+    If this fails, people retype the whole step or see a server error."""
+    answers = nomination_answers(minimum_age="200", members="3,500", cost="paid")
+    client.post("/nominate/", answers["community"])
+    response = client.post("/nominate/suitability/", answers["suitability"])
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in html
+    assert "The minimum age must be 120 or less" in html
+    assert 'value="200"' in html and 'value="3,500"' in html
+    assert re.search(r'value="paid"\s+checked', html)

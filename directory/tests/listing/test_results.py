@@ -163,6 +163,12 @@ def add_forums(directory_index, departments_index, count, start=0):
             audiences=audiences,
             regions=regions[: 1 + number % 2],
             members=number * 100,
+            cost="free",  # shown on the card and the page from the row itself: no query of its own
+            registration="to_post",
+            how_to_join="contact_first",
+            contact_route="Use the form on the home page.",
+            minimum_age=16,
+            activity="10_to_100",
         )
         EngagementFactory(department=department, forum=forum)
 
@@ -223,9 +229,10 @@ FORUM_PAGE_QUERIES = 11
 def test_forum_page_query_count_does_not_grow_with_its_topics_or_engagements(
     client, directory_index, departments_index, django_assert_num_queries
 ):
-    """A community page must cost the same however many topics, audiences and engagements it has."""
+    """A community page must cost the same however many topics, audiences and engagements it has,
+    and its "Before you join" answers cost nothing more."""
     add_forums(directory_index, departments_index, 1)
-    forum = ForumPageFactory(parent=directory_index, topics=["money"])
+    forum = ForumPageFactory(parent=directory_index, topics=["money"], cost="paid", minimum_age=18)
     client.get(forum.url)
     with django_assert_num_queries(FORUM_PAGE_QUERIES):
         assert client.get(forum.url).status_code == 200

@@ -5,6 +5,7 @@ entry and a password-protected one, plus a department engaging with them. Each h
 carries a marker in its name so a test can check a whole response body for it.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from wagtail.models import PageViewRestriction
@@ -58,6 +59,13 @@ def build_directory(directory_index, departments_index):
         is_moderated=True,
         welcomes_expert_answers=True,
         editor_notes="Editors only: check the figures.",
+        cost="free",
+        registration="to_post",
+        how_to_join="contact_first",
+        contact_route="Use the form on the home page.",
+        minimum_age=16,
+        activity="over_1000",
+        activity_checked=datetime.date(2026, 11, 20),
     )
     money = ForumPageFactory(
         parent=directory_index,

@@ -55,6 +55,16 @@ def test_csv_has_the_documented_columns_and_only_published_entries(client, direc
     assert netmums["welcomes_hosted_qa"] == "false"
     assert netmums["last_verified"] == directory.netmums.last_verified.isoformat()
     assert netmums["directory_url"] == "http://testserver" + directory.netmums.url
+    before_you_join = {name: netmums[name] for name in EXPORT_COLUMNS[-7:]}
+    assert before_you_join == {
+        "cost": "free",
+        "registration": "to_post",
+        "how_to_join": "contact_first",
+        "contact_route": "Use the form on the home page.",
+        "minimum_age": "16",
+        "activity": "over_1000",
+        "activity_checked": "2026-11-20",
+    }, "the 'Before you join' answers are the last columns, as docs/open-data.md lists them"
 
 
 def test_json_states_the_licence_and_lists_communities(client, directory):
@@ -69,6 +79,7 @@ def test_json_states_the_licence_and_lists_communities(client, directory):
     assert list(netmums) == list(EXPORT_COLUMNS)
     assert netmums["topics"] == ["Parenting", "Pregnancy"]
     assert netmums["members"] == 2_000_000 and netmums["is_moderated"] is True
+    assert netmums["minimum_age"] == 16 and netmums["activity_checked"] == "2026-11-20"
     # An empty text field is null in JSON, an empty cell in the CSV.
     money = document["forums"][0]
     assert money["house_rules_url"] is None and money["figures_source"] is None
@@ -210,6 +221,8 @@ COLUMN_TYPES = {
     "welcomes_official_posts": "boolean",
     "first_published_at": "datetime",
     "last_published_at": "datetime",
+    "minimum_age": "integer",
+    "activity_checked": "date",
 }
 
 

@@ -116,6 +116,22 @@ def test_service_detail_is_fully_nested_and_valid(client, directory):
     assert [language.get("code") for language in body["languages"]] == ["en", "cy"]
 
 
+def test_before_you_join_is_published_in_the_hsds_fields(client, directory):
+    """Cost, how to join (with the contact route), and the minimum age reach Open Referral in
+    HSDS's own fields, so other directories show them.
+
+    If this fails, people using Open Referral tools see nothing of what they ask before joining."""
+    body = get_json(client, f"/openreferral/services/{directory.netmums.translation_key}")
+    assert_valid(body, "compiled/service.json")
+    assert body["fees_description"] == "Free"
+    assert body["application_process"] == "Contact them first: Use the form on the home page."
+    assert body["minimum_age"] == 16 and body["eligibility_description"] == "Members must be 16 or over."
+    (cost,) = body["cost_options"]
+    assert cost["option"] == "Free" and cost["amount"] == 0 and cost["service_id"] == body["id"]
+    listed = get_json(client, "/openreferral/services")["contents"]
+    assert {item["name"]: item.get("fees_description") for item in listed} == {"Money Forum": None, "Netmums": "Free"}
+
+
 def test_empty_optional_fields_are_left_out(client, directory):
     """A community with no operator or figures has no empty strings or nulls in its record."""
     money = directory.money
