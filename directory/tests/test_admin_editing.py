@@ -14,7 +14,7 @@ from directory.admin import translation_buttons
 from directory.models import DepartmentPage, EngagementMode, EngagementPreference, ForumPage, TopicName
 from directory.tests.factories import DepartmentPageFactory, EngagementFactory, ForumPageFactory
 
-FORUM_TABS = ["About", "Audience and topics", "Figures", "Engagement", "Private", "Promote"]
+FORUM_TABS = ["About", "Audience and topics", "Figures", "Engagement", "Before you join", "Private", "Promote"]
 LISTING_BUTTONS_HOOK = "register_page_listing_more_buttons"
 DEPARTMENT_TABS = ["About", "Engagement plan", "Engagements", "Promote"]
 PLAN = [
