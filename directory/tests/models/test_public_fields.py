@@ -125,7 +125,7 @@ def test_the_history_leads_with_what_the_entry_is_and_whether_it_runs():
 
 def test_search_weighs_the_text_fields_as_declared():
     """Without this, a change to the declaration would reorder search results or need a new index
-    (title > topics and labels, in English and Welsh > summary and type > description; docs/search.md).
+    (title > topics and labels, in English and Welsh (topics by their Welsh names too) > summary and type > description; docs/search.md).
 
     The text fields' order is the order of the words in the index, which PostgreSQL's rank reads.
     """
@@ -138,6 +138,7 @@ def test_search_weighs_the_text_fields_as_declared():
         ("community_type.name", 2),
         ("community_type.name_cy", 2),
         ("topics.name", 3),
+        ("topics.welsh_name.name_cy", 3),
         ("audiences.name", 3),
         ("audiences.name_cy", 3),
         ("regions.name", 3),
@@ -147,6 +148,7 @@ def test_search_weighs_the_text_fields_as_declared():
         "community_type.name",
         "community_type.name_cy",
         "topics.name",
+        "topics.welsh_name.name_cy",
         "audiences.name",
         "audiences.name_cy",
         "regions.name",
