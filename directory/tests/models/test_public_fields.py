@@ -125,7 +125,8 @@ def test_the_history_leads_with_what_the_entry_is_and_whether_it_runs():
 
 def test_search_weighs_the_text_fields_as_declared():
     """Without this, a change to the declaration would reorder search results or need a new index
-    (title > topics and labels, in English and Welsh (topics by their Welsh names too) > summary and type > description; docs/search.md).
+    (title > topics and labels, in English and Welsh (topics by their Welsh names too) > summary and
+    type > description; docs/search.md).
 
     The text fields' order is the order of the words in the index, which PostgreSQL's rank reads.
     """
