@@ -79,6 +79,7 @@ def test_form_states_in_english(page, directory_content, quick_forms, subtests, 
         check_public_page(page, "nominate-operator")
         page.get_by_label("Your name").fill("Sam Grower")
         page.get_by_label("Your email address").fill("sam@allotments.example.org")
+        page.get_by_role("radio", name="I run or moderate it").check()
         page.get_by_role("checkbox", name="I run or moderate this community").check()
         page.get_by_role("button", name="Continue to check your answers").click()
         expect(page.get_by_role("button", name="Accept and send")).to_be_visible()
