@@ -58,9 +58,13 @@ def literal_address(host):
         return None
 
 
-def first_public(host, infos):
-    """The first of ``getaddrinfo``'s answers for ``host``, if every one of them is public."""
-    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+def resolved(infos):
+    """The addresses of ``getaddrinfo``'s answers (without an IPv6 scope)."""
+    return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+
+
+def first_public(host, addresses):
+    """The first of ``addresses`` of ``host``, if every one of them is public."""
     if not addresses or not all(is_public_address(address) for address in addresses):
         raise RefusedAddress(f"{host} is not an address on the public internet")
     return addresses[0]
@@ -70,12 +74,12 @@ def public_address_for(host, port):
     """The address to connect to for ``host``: every address it resolves to must be public."""
     literal = literal_address(host)
     if literal is not None:
-        return first_public(host, [(None, None, None, None, (str(literal), port))])
+        return first_public(host, [literal])
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise FetchFailed(f"Cannot find {host}") from error
-    return first_public(host, infos)
+    return first_public(host, resolved(infos))
 
 
 async def refuse_unless_public(request):
@@ -85,16 +89,16 @@ async def refuse_unless_public(request):
     url = request.url
     if url.scheme not in ("http", "https") or not url.host:
         raise RefusedAddress("Only http and https web addresses can be checked")
-    port = url.port or (443 if url.scheme == "https" else 80)
     literal = literal_address(url.host)
     if literal is not None:
-        first_public(url.host, [(None, None, None, None, (str(literal), port))])
+        first_public(url.host, [literal])
         return
+    port = url.port or (443 if url.scheme == "https" else 80)
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(url.host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise FetchFailed(f"Cannot find {url.host}") from error
-    first_public(url.host, infos)
+    first_public(url.host, resolved(infos))
 
 
 def pinned_request(client, url, headers):
