@@ -34,11 +34,11 @@ from core.page_cache import bump_generation
 CHANGES_KEPT = 1000
 
 
-def record_content_change():
+def record_content_change(page_id=None):
     """Write a change row (visible to other processes when the surrounding transaction commits)."""
     from directory.models import PublicContentChange
 
-    change = PublicContentChange.objects.create(token=uuid.uuid4().hex)
+    change = PublicContentChange.objects.create(token=uuid.uuid4().hex, page_id=page_id)
     if change.pk % CHANGES_KEPT == 0:
         PublicContentChange.objects.filter(pk__lte=change.pk - CHANGES_KEPT).delete()
 
@@ -65,14 +65,17 @@ def _after_commit():
     bump_generation()
 
 
-def public_content_changed(**kwargs):
+def public_content_changed(instance=None, **kwargs):
     """Forget every cached page now, and again once the change is committed; log the change.
 
     The second bump matters: a request that renders between now and the commit still reads the
-    old rows, and would otherwise store them under the new generation.
+    old rows, and would otherwise store them under the new generation. ``instance`` (as the page
+    signals send it) is logged when it is a page.
     """
+    from wagtail.models import Page
+
     bump_generation()
-    record_content_change()
+    record_content_change(page_id=instance.pk if isinstance(instance, Page) else None)
     if connection.in_atomic_block:
         transaction.on_commit(_after_commit)
     else:
@@ -172,15 +175,17 @@ def _on_page_saved(sender, instance, update_fields=None, **kwargs):
     if not isinstance(instance, Page) or not instance.live:
         return
     if update_fields is None or not set(update_fields) <= DRAFT_FIELDS:
-        public_content_changed()
+        public_content_changed(instance=instance)
 
 
 def _on_row_deleted(sender, **kwargs):
     from wagtail.models import Page
 
     # Deleting a page skips the unpublish signal, so page deletions are watched here.
-    if sender in watched_models() or (isinstance(sender, type) and issubclass(sender, Page)):
+    if sender in watched_models():
         public_content_changed()
+    elif isinstance(sender, type) and issubclass(sender, Page):
+        public_content_changed(instance=kwargs.get("instance"))
 
 
 def connect_cache_invalidation():

@@ -11,7 +11,7 @@ from wagtail.models import Site
 from core.page_cache import CACHED_HEADER, current_generation, entry_key
 from directory import nominations
 from directory.models import ForumPage
-from directory.tests.factories import ForumPageFactory
+from directory.tests.factories import ForumPageFactory, publish_change
 from directory.tests.nomination_helpers import SAMPLE_CONTACT, sample_details, signed_in
 from home.models import SiteSettings
 
@@ -31,14 +31,6 @@ def forum(directory_index, page_cache_on):
     # The first page ever rendered creates the site settings row, which (rightly) forgets pages.
     SiteSettings.for_site(Site.objects.get(is_default_site=True))
     return ForumPageFactory(parent=directory_index, title="Carers Corner", slug="carers-corner")
-
-
-def publish_change(page, **changes):
-    page = ForumPage.objects.get(pk=page.pk)
-    for name, value in changes.items():
-        setattr(page, name, value)
-    page.save_revision().publish()
-    return page
 
 
 def test_an_anonymous_visitor_gets_the_second_view_from_the_cache(client, forum, django_assert_num_queries):

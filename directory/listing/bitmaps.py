@@ -7,6 +7,7 @@ one Python object per community, so it is quick to copy between processes (``to_
 ``from_payload``) and frees its memory when replaced.
 """
 
+import zlib
 from array import array
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,6 +33,11 @@ def bitmap_of(positions):
     return FrozenBitMap(positions)
 
 
+def fingerprint(*facts):
+    """A checksum of what decides a community's places (``facet_build.PLACE_FACTS``), to tell when they change."""
+    return zlib.crc32("\x1f".join(map(str, facts)).encode())
+
+
 class FacetIndex:
     """The listed communities of one language, in name order, and which of them has each facet value."""
 
@@ -47,6 +53,7 @@ class FacetIndex:
         words=(),
         title_stems=None,
         entries=None,
+        fingerprints=None,
     ):
         self.version = version
         self.ids = ids if isinstance(ids, array) else array(INTEGERS, ids)  # place -> community id
@@ -60,6 +67,26 @@ class FacetIndex:
         self.title_stems = title_stems or {}  # stem -> bitmap of the places with it in their title: for ranking
         # SQLite: the search index entries there were at the build, and the page of each (0: not a community).
         self.entries = entries  # (bitmap of entry ids, array: entry id -> page id) or None
+        self.fingerprints = fingerprints  # place -> ``fingerprint`` of what decides its places: ``facet_patch``
+
+    def changed(self, version, masks):
+        """This index at ``version`` with other facet masks: the places, orders and words are shared."""
+        index = FacetIndex(
+            version,
+            self.ids,
+            masks,
+            self.terms,
+            self.orders["newest"],
+            self.orders["largest"],
+            id_set=self.id_set,
+            words=self.words,
+            title_stems=self.title_stems,
+            entries=self.entries,
+            fingerprints=self.fingerprints,
+        )
+        if "_places_by_id" in self.__dict__:
+            index._places_by_id = self._places_by_id
+        return index
 
     @cached_property
     def _places_by_id(self):
@@ -151,6 +178,7 @@ class FacetIndex:
             "words": "\n".join(self.words),
             "title_stems": {stem: places.serialize() for stem, places in self.title_stems.items()},
             "entries": (self.entries[0].serialize(), self.entries[1].tobytes()) if self.entries else None,
+            "fingerprints": self.fingerprints.tobytes() if self.fingerprints is not None else None,
             "terms": {
                 facet: [(term.slug, term.label, term.label_cy) for term in terms.values()]
                 for facet, terms in self.terms.items()
@@ -185,6 +213,7 @@ class FacetIndex:
                 if payload["entries"]
                 else None
             ),
+            fingerprints=integers(payload["fingerprints"]) if payload.get("fingerprints") else None,
         )
 
 

@@ -8,12 +8,12 @@ region and engaging department, with every term's slug and labels.
 from array import array
 
 from django.db import connections
-from django.db.models import Aggregate, Case, F, Q, TextField, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Aggregate, Case, CharField, F, Q, TextField, Value, When, Window
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from taggit.models import Tag
 from wagtail.models import Locale, Page
 
-from directory.listing.bitmaps import INTEGERS, FacetIndex, Term, bitmap_of, union_of
+from directory.listing.bitmaps import INTEGERS, FacetIndex, Term, bitmap_of, fingerprint, union_of
 from directory.listing.facets import FACETS
 from directory.listing.filters import ORDERINGS
 from directory.listing.ranking import title_stems
@@ -24,6 +24,14 @@ from directory.models import Audience, CommunityType, Engagement, ForumPage, For
 from directory.models.public import CURRENT_ENGAGEMENT_STATUSES
 
 LINK_COLUMNS = ("l_a", "l_b", "l_ids", "l_slug", "l_name", "l_name_cy")
+# What decides a community's places in the name, newest and largest orders, fingerprinted per place
+# so that a change which moves none can be applied to the previous index (``facet_patch``). The
+# date is read as text: converting 100,000 dates would cost more than the whole check saves.
+PLACE_FACTS = ("title", "members", "published_text")
+
+
+def with_place_facts(forums):
+    return forums.annotate(published_text=Cast("first_published_at", CharField()))
 
 
 def joined_ids_sql(column, vendor):
@@ -136,16 +144,17 @@ def build(public, language, version):
     # Each community's place in the newest order comes with it (a window function), so no dates
     # need reading or sorting here.
     rows = list(
-        scope.annotate(newest_place=Window(RowNumber(), order_by=ORDERINGS["newest"]))
+        with_place_facts(scope)
+        .annotate(newest_place=Window(RowNumber(), order_by=ORDERINGS["newest"]))
         .order_by(*ORDERINGS["name"])
-        .values_list("pk", "community_type_id", "engagement_preference", "newest_place", "members", "title")
+        .values_list("pk", "community_type_id", "engagement_preference", "newest_place", *PLACE_FACTS)
     )
     size = len(rows)
     ids = [row[0] for row in rows]
     positions = {forum_id: position for position, forum_id in enumerate(ids)}  # only while building
     newest = [0] * size
     by_type, by_preference = {}, {}
-    for position, (_pk, type_id, preference, newest_place, _members, _title) in enumerate(rows):
+    for position, (_pk, type_id, preference, newest_place, *_facts) in enumerate(rows):
         newest[newest_place - 1] = position
         if type_id is not None:
             by_type.setdefault(type_id, []).append(position)
@@ -180,8 +189,8 @@ def build(public, language, version):
         masks[facet] = {slug: union_of(bitmaps) for slug, bitmaps in by_slug.items()}
     masks["preference"] = {value: bitmap_of(found) for value, found in by_preference.items()}
     # Largest first (unknown sizes last), then by name: the name order is the places' own.
-    largest = sorted(range(size), key=lambda position: (rows[position][4] is None, -(rows[position][4] or 0)))
-    titles = [row[5] for row in rows]
+    largest = sorted(range(size), key=lambda position: (rows[position][5] is None, -(rows[position][5] or 0)))
+    titles = [row[4] for row in rows]
     return FacetIndex(
         version,
         array(INTEGERS, ids),
@@ -192,6 +201,7 @@ def build(public, language, version):
         words=known_words(titles + _labels(terms, language)),
         title_stems={stem: bitmap_of(places) for stem, places in title_stems(titles).items()},
         entries=_entries() if backend_kind() == "sqlite" else None,
+        fingerprints=array(INTEGERS, [fingerprint(*row[4:]) for row in rows]),
     )
 
 

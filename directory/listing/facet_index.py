@@ -5,7 +5,9 @@ rows on every request. It is keyed by the content version (``directory.caching``
 in the same transaction as each public change). When a change commits, the process that made it
 builds the index of each language and puts it in the cache (``prebuild_indexes``) before the
 page cache is emptied; other processes, and new workers, copy it from the cache instead of
-building it themselves. A process that finds no copy builds one (and shares it), while the others
+building it themselves. When the change only edited communities' texts or facet values, the new
+index is derived from the previous one in milliseconds (``facet_patch``) instead of built. A
+process that finds no copy builds one (and shares it), while the others
 answer from the version they hold, or (a new worker) the newest one shared, until it is there;
 with nothing shared at all, they wait for it.
 Why this design, and its figures: docs/benchmarks.md.
@@ -24,6 +26,7 @@ from core.page_cache import bump_generation
 from directory.caching import current_content_version
 from directory.listing.bitmaps import FacetIndex
 from directory.listing.facet_build import build
+from directory.listing.facet_patch import derive
 from directory.models.public import PublicScope
 
 logger = logging.getLogger(__name__)
@@ -78,7 +81,7 @@ def _shared_or_built(public, language, version, held=None):
         return shared
     if _try_lock(store, key):
         try:
-            return _build_and_share(public, language, version, store, key)
+            return _build_and_share(public, language, version, store, key, held)
         finally:
             _unlock(store, key)
     # Another process is building this version.
@@ -95,14 +98,26 @@ def _shared_or_built(public, language, version, held=None):
     return _build_and_share(public, language, version, store, key)
 
 
-def _build_and_share(public, language, version, store, key):
-    index = build(public, language, version)
+def _build_and_share(public, language, version, store, key, held=None):
+    index = _derived(public, language, version, store, held) or build(public, language, version)
     try:
         store.set(key, index.to_payload(), SHARED_SECONDS)
         store.set(latest_key(language), key, SHARED_SECONDS)
     except Exception:  # a cache that is down or full: this process still has its index
         logger.warning("The facet index of %s could not be shared", language, exc_info=True)
     return index
+
+
+def _derived(public, language, version, store, held):
+    """The index of ``version`` derived from the one held (or else the newest shared); None when it must be built."""
+    base = held if held is not None else _read(store, _read_pointer(store, language))
+    if base is None or base.version[0] >= version[0]:
+        return None
+    try:
+        return derive(base, public, language, version)
+    except Exception:  # a failed derivation costs a build, never a listing
+        logger.exception("The facet index of %s could not be derived", language)
+        return None
 
 
 def _read_pointer(store, language):
@@ -174,7 +189,7 @@ def build_indexes(version, languages):
         key = shared_key(language, version)
         try:
             if current_content_version() == version and _read(store, key) is None:
-                _build_and_share(PublicScope(_locale(language)), language, version, store, key)
+                _build_and_share(PublicScope(_locale(language)), language, version, store, key, _indexes.get(language))
                 built.append(language)
         except Exception:  # the publish has happened: a failed build is retried by the next listing
             logger.exception("The facet index of %s could not be built after a change", language)

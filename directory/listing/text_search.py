@@ -121,8 +121,8 @@ def concept_entries(plan):
     return found
 
 
-def entry_pages(model, entries=None):
-    """``[(entry id, page id)]`` of the index entries of ``model``'s pages (of only ``entries`` when given)."""
+def entry_pages(model, entries=None, pages=None):
+    """``[(entry id, page id)]`` of the index entries of ``model``'s pages (only ``entries`` or ``pages`` if given)."""
     content_types = get_descendants_content_types_pks(model)
     sql = (
         f"SELECT id, CAST(object_id AS integer) FROM {_entries()} "
@@ -132,6 +132,9 @@ def entry_pages(model, entries=None):
     if entries is not None:
         sql += f" AND id IN ({', '.join(['%s'] * len(entries))})"
         params += list(entries)
+    if pages is not None:
+        sql += f" AND object_id IN ({', '.join(['%s'] * len(pages))})"
+        params += [str(page) for page in pages]
     return _run(sql, params)
 
 

@@ -71,11 +71,14 @@ class PublicContentChange(models.Model):
     Written by ``directory.caching.public_content_changed`` inside the transaction that makes the
     change, so other processes see it exactly when they see the change (no lock is taken: each
     change is a new row). ``token`` is random so a restored backup never matches an index built
-    from different rows under the same id.
+    from different rows under the same id. ``page_id`` names the page a publish, unpublish, move,
+    edit or deletion changed (empty for any other change): the facet index of the next version is
+    derived from the previous one when only communities' texts changed (``listing.facet_patch``).
     """
 
     token = models.CharField(max_length=32)
     changed_at = models.DateTimeField(auto_now_add=True)
+    page_id = models.PositiveBigIntegerField(null=True, blank=True)  # no key: a deleted page's row stays
 
     class Meta:
         verbose_name = _("public content change")

@@ -97,3 +97,12 @@ class EngagementFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = models.Engagement
+
+
+def publish_change(forum, **changes):
+    """Publish a new revision of a community with ``changes``, as an editor would; the page as now live."""
+    page = models.ForumPage.objects.get(pk=forum.pk)
+    for name, value in changes.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+    return page

@@ -4,17 +4,9 @@ import pytest
 
 from directory.history import HISTORY_LIMIT, public_history
 from directory.models import ForumPage
-from directory.tests.factories import ForumPageFactory
+from directory.tests.factories import ForumPageFactory, publish_change
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
-
-
-def publish_change(forum, **changes):
-    page = ForumPage.objects.get(pk=forum.pk)
-    for name, value in changes.items():
-        setattr(page, name, value)
-    page.save_revision().publish()
-    return page
 
 
 @pytest.fixture

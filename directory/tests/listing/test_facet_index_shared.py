@@ -96,12 +96,17 @@ def test_readers_copy_each_new_index_and_never_serve_an_old_one(site_tree, share
         gamma.save_revision().publish()  # published: the publisher builds, the readers copy
         everyone_sees([alpha.pk, beta.pk, gamma.pk], {"parenting": 2, "money": 2})
 
+        gamma = ForumPage.objects.get(pk=gamma.pk)
+        gamma.topics.add("parenting")
+        gamma.save_revision().publish()  # a topic edit: the index is derived from the previous one, not built
+        everyone_sees([alpha.pk, beta.pk, gamma.pk], {"parenting": 3, "money": 2})
+
         ForumPage.objects.get(pk=beta.pk).unpublish()
-        everyone_sees([alpha.pk, gamma.pk], {"parenting": 1, "money": 1})
+        everyone_sees([alpha.pk, gamma.pk], {"parenting": 2, "money": 1})
 
         gamma = ForumPage.objects.get(pk=gamma.pk)
         gamma.move(directory, pos="first-child")  # a move changes addresses: a new version, the same communities
-        everyone_sees([alpha.pk, gamma.pk], {"parenting": 1, "money": 1})
+        everyone_sees([alpha.pk, gamma.pk], {"parenting": 2, "money": 1})
         ForumPage.objects.get(pk=gamma.pk).delete()
         everyone_sees([alpha.pk], {"parenting": 1})
 
