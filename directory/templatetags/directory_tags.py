@@ -6,9 +6,13 @@ Upkeep: ``{% status_notice page %}`` says why a community is inactive, closed or
 Topics: ``{{ topic|topic_name }}`` is a topic's name in the active language, with a capital, and
 ``{{ topic|topic_lang }}`` adds ``lang="en"`` where the Welsh site shows a topic's English name.
 ``{% languages_list page.languages %}``: the languages a community uses, named in the reader's language.
+
+Directory: ``{% facet_checkboxes facet options offset %}`` is a facet's options as GOV.UK checkboxes.
 """
 
 from django import template
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
@@ -57,3 +61,34 @@ def topic_lang(tag):
 def languages_list(text):
     """The free-text "languages" field with the languages we know named in the active language."""
     return {"languages": language_names(text)}
+
+
+# One GOV.UK checkbox per option. Written out here rather than included once per option: the
+# directory shows a hundred or more, and an include each was a large part of rendering a listing.
+FACET_CHECKBOX = (
+    '<div class="govuk-checkboxes__item">'
+    '<input class="govuk-checkboxes__input" id="facet-{name}-{number}" name="{name}" type="checkbox" value="{value}"{checked}>'
+    '<label class="govuk-label govuk-checkboxes__label" for="facet-{name}-{number}"{lang}>'
+    '{label} <span class="govuk-hint govuk-!-display-inline">({count})</span></label></div>'
+)
+
+
+@register.simple_tag
+def facet_checkboxes(facet, options, offset=0):
+    """The checkboxes of ``options`` of ``facet``, numbered from ``offset`` + 1 (ids unique across folded lists)."""
+    return format_html_join(
+        "\n",
+        FACET_CHECKBOX,
+        (
+            {
+                "name": facet.name,
+                "number": offset + number,
+                "value": option.value,
+                "checked": mark_safe(" checked") if option.selected else "",
+                "lang": format_html(' lang="{}"', option.lang) if option.lang else "",
+                "label": option.label,
+                "count": localize(option.count),
+            }
+            for number, option in enumerate(options, start=1)
+        ),
+    )
