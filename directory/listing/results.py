@@ -111,7 +111,7 @@ def search_directory(filters, locale=None):
     page = paginator.get_page(filters.page)
     missing_page = filters.page if filters.page > paginator.num_pages else 0
     page_forums = list(page.object_list)
-    prefetch_terms(page_forums)
+    prefetch_terms(page_forums, managers=False)  # the cards read each forum's ``terms``
     facets = facets_from_counts(filters, engine, counts)
     return DirectoryResults(
         filters=filters,

@@ -101,11 +101,14 @@ def _term_querysets(ids, with_type):
     return queries
 
 
-def prefetch_terms(forums, with_type=False):
-    """Fill ``forum.topics``, ``.audiences`` and ``.regions`` of each of ``forums`` in one query.
+def prefetch_terms(forums, with_type=False, managers=True):
+    """Give each of ``forums`` its topics, audiences and regions, in one query.
 
-    The same result as ``prefetch_related_objects(forums, "topics", "audiences", "regions")``,
-    which takes three. ``with_type`` loads each forum's community type in the same query.
+    Each forum's ``terms`` is ``{"topics": [...], "audiences": [...], "regions": [...]}``, in name
+    order. With ``managers``, ``forum.topics.all()`` and the others answer from them too, as after
+    ``prefetch_related_objects(forums, "topics", "audiences", "regions")`` (which takes three
+    queries); making those managers costs more than the query, so a listing's cards read ``terms``.
+    ``with_type`` loads each forum's community type in the same query.
     """
     if not forums:
         return
@@ -116,14 +119,18 @@ def prefetch_terms(forums, with_type=False):
             if forum.pk == row["t_forum"]:
                 forum.community_type = term
     models = {"topics": Tag, **VOCABULARIES}
+    for forum in forums:
+        forum.terms = {name: [] for name in models}
+    by_id = {forum.pk: forum for forum in forums}
     for name, model in models.items():
-        by_forum = {}
         for row in sorted(rows[name], key=lambda row: row["t_name"]):
             term = model(id=row["t_id"], name=row["t_name"], slug=row["t_slug"])
             term.name_cy = row["t_name_cy"]  # a topic's too, though not a field of taggit's Tag
-            by_forum.setdefault(row["t_forum"], []).append(term)
+            by_id[row["t_forum"]].terms[name].append(term)
+        if not managers:
+            continue
         for forum in forums:
             queryset = getattr(forum, name).all()
-            queryset._result_cache = by_forum.get(forum.pk, [])
+            queryset._result_cache = forum.terms[name]
             queryset._prefetch_done = True
             forum.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset

@@ -67,7 +67,8 @@ def languages_list(text):
 # directory shows a hundred or more, and an include each was a large part of rendering a listing.
 FACET_CHECKBOX = (
     '<div class="govuk-checkboxes__item">'
-    '<input class="govuk-checkboxes__input" id="facet-{name}-{number}" name="{name}" type="checkbox" value="{value}"{checked}>'
+    '<input class="govuk-checkboxes__input" id="facet-{name}-{number}" name="{name}" type="checkbox"'
+    ' value="{value}"{checked}>'
     '<label class="govuk-label govuk-checkboxes__label" for="facet-{name}-{number}"{lang}>'
     '{label} <span class="govuk-hint govuk-!-display-inline">({count})</span></label></div>'
 )
