@@ -57,6 +57,13 @@ if not control_socket_disable:
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 
 
+def when_ready(server):
+    """Before the first worker is forked: what Django builds on a worker's first request (core/warm.py)."""
+    from core.warm import warm_up
+
+    server.log.info("Warmed up: %d templates compiled", warm_up())
+
+
 def worker_exit(server, worker):
     """A worker replaced after max_requests leaves without a last full garbage collection.
 

@@ -127,6 +127,8 @@ def test_gunicorn_serves_the_site_with_production_settings(production_environmen
 
     assert server.returncode == 0, f"gunicorn did not stop cleanly:\n{log_path.read_text()}"
     assert 'GET /healthz HTTP/1.1" 200' in log_path.read_text()  # access log goes to stdout
+    # Each new worker would spend its first request importing and compiling what the master had not.
+    assert re.search(r"Warmed up: \d{2,} templates compiled", log_path.read_text()), "workers start cold"
 
 
 SLOW_CLIENTS = 16
