@@ -19,7 +19,7 @@ from directory.listing.filters import ORDERINGS
 from directory.listing.ranking import title_stems
 from directory.listing.spelling import known_words
 from directory.listing.sql import union_all
-from directory.listing.text_search import backend_kind, entry_pages
+from directory.listing.text_search import backend_kind, every_entry
 from directory.models import Audience, CommunityType, Engagement, ForumPage, ForumPageTag, Region
 from directory.models.public import CURRENT_ENGAGEMENT_STATUSES
 
@@ -206,8 +206,12 @@ def build(public, language, version):
 
 
 def _entries():
-    """SQLite: the search index entries of communities and the page of each (``bitmaps.FacetIndex.entries``)."""
-    found = entry_pages(ForumPage)
+    """SQLite: every search index entry there was at the build, and its community (0: not a community's).
+
+    A search's matches are then looked up here (``bitmaps.FacetIndex.pages_of_entries``); only
+    entries made since the build are asked of the database.
+    """
+    found = every_entry(ForumPage)
     pages = array(INTEGERS, [0]) * (max((entry for entry, _page in found), default=-1) + 1)
     for entry, page in found:
         pages[entry] = page

@@ -32,8 +32,11 @@ def changed_pages(previous_version, version):
         .order_by("pk")
         .values_list("pk", "token", "page_id")
     )
-    # Both ends must be the very rows the versions name (a restored backup reuses ids, not tokens).
-    if len(rows) < 2 or rows[0][:2] != tuple(previous_version) or rows[-1][:2] != tuple(version):
+    # Both ends must be the very rows the versions name (a restored backup reuses ids, not tokens),
+    # with none missing between them: a gap is a change not committed yet, or rolled back.
+    if [row[0] for row in rows] != list(range(first, last + 1)):
+        return None
+    if rows[0][:2] != tuple(previous_version) or rows[-1][:2] != tuple(version):
         return None
     pages = {page for _pk, _token, page in rows[1:]}
     return None if None in pages else pages

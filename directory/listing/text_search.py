@@ -124,18 +124,27 @@ def concept_entries(plan):
 def entry_pages(model, entries=None, pages=None):
     """``[(entry id, page id)]`` of the index entries of ``model``'s pages (only ``entries`` or ``pages`` if given)."""
     content_types = get_descendants_content_types_pks(model)
+    if entries is not None:
+        # By id alone: asked for the content type as well, SQLite reads every entry of the type.
+        sql = f"SELECT id, content_type_id, CAST(object_id AS integer) FROM {_entries()} WHERE id IN "
+        rows = _run(sql + f"({', '.join(['%s'] * len(entries))})", list(entries))
+        return [(entry, page) for entry, kind, page in rows if kind in content_types]
     sql = (
         f"SELECT id, CAST(object_id AS integer) FROM {_entries()} "
         f"WHERE content_type_id IN ({', '.join(['%s'] * len(content_types))})"
     )
     params = list(content_types)
-    if entries is not None:
-        sql += f" AND id IN ({', '.join(['%s'] * len(entries))})"
-        params += list(entries)
     if pages is not None:
         sql += f" AND object_id IN ({', '.join(['%s'] * len(pages))})"
         params += [str(page) for page in pages]
     return _run(sql, params)
+
+
+def every_entry(model):
+    """``[(entry id, page id)]`` of every index entry: the page of ``model``'s entries, 0 for any other's."""
+    content_types = set(get_descendants_content_types_pks(model))
+    rows = _run(f"SELECT id, content_type_id, CAST(object_id AS integer) FROM {_entries()}", [])  # noqa: S608
+    return [(entry, page if kind in content_types else 0) for entry, kind, page in rows]
 
 
 def matching_sql(model, plan):
@@ -172,7 +181,7 @@ def _entries():
 def _run(sql, params):
     with connections[get_app_config().get_model("IndexEntry")._default_manager.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return [(row[0], row[1]) for row in cursor.fetchall()]
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from directory.caching import current_content_version, public_content_changed
 from directory.listing import facet_index
 from directory.listing.facet_build import build
 from directory.listing.facet_patch import derive
-from directory.models import EngagementPreference, ForumPage
+from directory.models import EngagementPreference, ForumPage, PublicContentChange
 from directory.models.public import PublicScope
 from directory.tests.factories import (
     AudienceFactory,
@@ -120,6 +120,18 @@ def test_a_summary_edit_is_derived_and_a_rename_resize_or_unpublish_is_built(dir
     assert derived_now(previous) is None
     previous = built_now()
     public_content_changed()  # a change that is not a page's (a bulk update, vocabulary, settings)
+    assert derived_now(previous) is None
+
+
+@pytest.mark.django_db
+def test_a_change_not_yet_committed_between_two_versions_means_a_build(directory_index, vocabulary):
+    """A publish still in its transaction leaves a gap in the change log: deriving past it would lose that change."""
+    alpha = publish_change(ForumPageFactory(parent=directory_index, title="Alpha", topics=["money"]))
+    previous = built_now()
+    publish_change(alpha, summary="One")
+    publish_change(alpha, summary="Two")
+    assert derived_now(previous) is not None
+    PublicContentChange.objects.filter(pk=previous.version[0] + 1).delete()  # as if not committed yet
     assert derived_now(previous) is None
 
 
