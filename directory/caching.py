@@ -39,6 +39,7 @@ def record_content_change(page_id=None):
     from directory.models import PublicContentChange
 
     change = PublicContentChange.objects.create(token=uuid.uuid4().hex, page_id=page_id)
+    _bulk.latest = change.pk
     if change.pk % CHANGES_KEPT == 0:
         PublicContentChange.objects.filter(pk__lte=change.pk - CHANGES_KEPT).delete()
 
@@ -61,6 +62,11 @@ def _after_commit():
     if getattr(_bulk, "depth", 0):
         _bulk.pending = True
         return
+    # Another transaction's change, begun after ours, committed first: the newest row is not ours,
+    # so the indexes keyed on it were built without our change. A new row makes a new version.
+    latest = getattr(_bulk, "latest", None)
+    if latest is not None and current_content_version()[0] > latest:
+        record_content_change()
     public_content_committed.send(sender=None)
     bump_generation()
 

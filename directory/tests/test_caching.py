@@ -5,10 +5,12 @@ what anyone can do without an editor (nominate a community with new topics) must
 """
 
 import pytest
+from django.db import connection, transaction
 from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
-from directory.caching import current_content_version
+from directory.caching import current_content_version, public_content_changed
+from directory.models import PublicContentChange
 from directory.nominations import submit_nomination
 from directory.tests.factories import DepartmentPageFactory, ForumPageFactory
 from directory.tests.nomination_helpers import SAMPLE_CONTACT, request_changes, sample_details
@@ -96,3 +98,23 @@ def test_many_changes_in_a_row_build_the_indexes_once_at_the_end(directory_index
         assert committed == [1, 1], "a change outside a bulk run builds at once"
     finally:
         public_content_committed.disconnect(receiver)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two transactions at once need a second real connection")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as every test that commits
+def test_a_change_committed_after_a_newer_one_moves_the_version_on(site_tree):
+    """Two editors publishing at once: the listing would show the slower one's change only after the next publish."""
+    other = connection.Database.connect(**connection.get_connection_params(), autocommit=True)  # the other editor
+    try:
+        with transaction.atomic():
+            public_content_changed()
+            mine = PublicContentChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+            with other.cursor() as cursor:  # the other editor's change: begun later, committed first
+                cursor.execute(
+                    "INSERT INTO directory_publiccontentchange (token, changed_at) VALUES ('other', now()) RETURNING id"
+                )
+                theirs = cursor.fetchone()[0]
+        assert theirs > mine
+        assert current_content_version()[0] > theirs, "the indexes would stay keyed on a version without our change"
+    finally:
+        other.close()
