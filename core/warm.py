@@ -3,8 +3,8 @@
 gunicorn (``preload_app``) imports the site in its master process and forks every worker from
 it. Django imports the URL configuration (Wagtail's admin with it), works out each language's
 URL names, loads the translation catalogues and compiles templates on the first request that
-needs them, so each new worker (one about every 1,000 requests, as shipped) spent some 300 ms on
-its first request while others queued behind it (docs/benchmarks.md). Built here, every worker
+needs them, so each new worker (one about every 1,000 requests, as shipped) did all that on its
+first request while others queued behind it (figures: docs/benchmarks.md). Built here, every worker
 starts with them. Nothing here opens a database, cache or network connection: a connection made
 before the fork would be shared by every worker.
 """

@@ -26,7 +26,7 @@ from directory.models.public import CURRENT_ENGAGEMENT_STATUSES
 LINK_COLUMNS = ("l_a", "l_b", "l_ids", "l_slug", "l_name", "l_name_cy")
 # What decides a community's places in the name, newest and largest orders, fingerprinted per place
 # so that a change which moves none can be applied to the previous index (``facet_patch``). The
-# date is read as text: converting 100,000 dates would cost more than the whole check saves.
+# date is read as text: converting every community's date would cost more than the check saves.
 PLACE_FACTS = ("title", "members", "published_text")
 
 

@@ -8,14 +8,14 @@ renamed or resized), makes or drops a facet option, or is not a community page's
 settings, privacy, engagements, departments) needs the full build (``facet_build``).
 """
 
-from django.db.models import F
 from pyroaring import FrozenBitMap
 
 from directory.listing.bitmaps import fingerprint
 from directory.listing.facet_build import PLACE_FACTS, with_place_facts
 from directory.listing.facets import FACETS
+from directory.listing.sql import term_rows
 from directory.listing.text_search import entry_pages
-from directory.models import Engagement, ForumPage, ForumPageTag, PublicContentChange
+from directory.models import Engagement, ForumPage, PublicContentChange
 from directory.models.public import CURRENT_ENGAGEMENT_STATUSES
 
 # More changes than this since the previous index: build afresh rather than check each page.
@@ -99,16 +99,11 @@ def _facet_values(public, ids):
             if value:
                 values[facet].setdefault(pk, set()).add(value)
 
+    terms = term_rows(ids, with_type=True)  # as the listing's cards read them, in one query
+    for facet, name in (("topic", "topics"), ("audience", "audiences"), ("region", "regions"), ("type", "type")):
+        add(facet, ((row["t_forum"], row["t_slug"]) for row in terms[name]))
     forums = ForumPage.objects.filter(pk__in=ids)
-    add("type", forums.values_list("pk", "community_type__slug"))
     add("preference", forums.values_list("pk", "engagement_preference"))
-    add(
-        "topic",
-        ForumPageTag.objects.filter(content_object_id__in=ids).values_list("content_object_id", F("tag__slug")),
-    )
-    for facet, name in (("audience", "audiences"), ("region", "regions")):
-        through = getattr(ForumPage, name).through
-        add(facet, through.objects.filter(forumpage_id__in=ids).values_list("forumpage_id", f"{facet}__slug"))
     # Engagements are recorded against one language's copy of a community (see facet_build).
     keys = dict(forums.values_list("translation_key", "pk"))
     engaged = Engagement.objects.filter(

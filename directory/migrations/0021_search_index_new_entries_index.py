@@ -3,7 +3,7 @@
 After every update of the search index (each publish, for the page and again for each alias),
 Wagtail's PostgreSQL backend sets the title weight (``title_norm``) of the entries it has just
 written, which it marked 1.0, with ``UPDATE … WHERE title_norm = 1.0``. Without an index that
-reads the whole table: 83 ms at 100,000 communities, for a handful of rows (docs/benchmarks.md).
+reads the whole table for a handful of rows (figures: docs/benchmarks.md).
 This partial index holds only those rows, so the update reads them alone.
 """
 
