@@ -39,7 +39,7 @@ def record_content_change(page_id=None):
     from directory.models import PublicContentChange
 
     change = PublicContentChange.objects.create(token=uuid.uuid4().hex, page_id=page_id)
-    _bulk.latest = change.pk
+    _thread.latest = change.pk
     if change.pk % CHANGES_KEPT == 0:
         PublicContentChange.objects.filter(pk__lte=change.pk - CHANGES_KEPT).delete()
 
@@ -55,16 +55,16 @@ def current_content_version():
 # Sent once a change to public content is committed, before the page cache is emptied again.
 public_content_committed = Signal()
 
-_bulk = threading.local()
+_thread = threading.local()  # this thread: how deep in changes_in_bulk, and its latest change row
 
 
 def _after_commit():
-    if getattr(_bulk, "depth", 0):
-        _bulk.pending = True
+    if getattr(_thread, "depth", 0):
+        _thread.pending = True
         return
     # Another transaction's change, begun after ours, committed first: the newest row is not ours,
     # so the indexes keyed on it were built without our change. A new row makes a new version.
-    latest = getattr(_bulk, "latest", None)
+    latest = getattr(_thread, "latest", None)
     if latest is not None and current_content_version()[0] > latest:
         record_content_change()
     public_content_committed.send(sender=None)
@@ -91,13 +91,13 @@ def public_content_changed(instance=None, **kwargs):
 @contextlib.contextmanager
 def changes_in_bulk():
     """Many changes in a row (an import, demo data): what follows a committed change happens once, at the end."""
-    _bulk.depth = getattr(_bulk, "depth", 0) + 1
+    _thread.depth = getattr(_thread, "depth", 0) + 1
     try:
         yield
     finally:
-        _bulk.depth -= 1
-        if not _bulk.depth and getattr(_bulk, "pending", False):
-            _bulk.pending = False
+        _thread.depth -= 1
+        if not _thread.depth and getattr(_thread, "pending", False):
+            _thread.pending = False
             _after_commit()
 
 
