@@ -13,10 +13,21 @@ def default_language_after_each_test():
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limit_counters():
-    """Each test starts with no rate-limit counts: the test client's one address posts in many tests."""
+def fresh_rate_limit_counters(monkeypatch):
+    """Each test starts with no rate-limit counts, and the limiter's clock stands still while it runs.
+
+    The test client's one address posts in many tests. django-ratelimit counts in fixed windows
+    (an hour for the public forms); a test that crossed a window's end would see the count start
+    again and let through twice the limit, so the limiter reads the time the test started.
+    """
+    import time
+    import types
+
+    import django_ratelimit.core
     from django.core.cache import caches
 
+    started = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: started))
     caches["ratelimit"].clear()
 
 
