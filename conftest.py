@@ -42,6 +42,16 @@ def fresh_facet_indexes():
     forget_indexes()
 
 
+@pytest.fixture(autouse=True)
+def fresh_routes():
+    """Each test starts with an empty database, so no request may follow a route held from another test."""
+    from home.routes import forget_routes
+
+    forget_routes()
+    yield
+    forget_routes()
+
+
 @pytest.fixture
 def home_page(db):
     """The English home page as the default Site's root, as ``load_demo`` makes it."""

@@ -16,6 +16,7 @@ from wagtail.views import serve as wagtail_serve
 from core.public_urls import public_url
 from core.resilient_cache import is_reachable
 from core.templatetags.languages import on_site_path
+from home.routes import route_for_request
 
 
 def database_status():
@@ -106,6 +107,7 @@ def serve_page(request, path):
     ``request.untranslated_page``: the layout adds a notice in Welsh) instead of a 404, and an
     address with another language's slug redirects to the page's copy in the active language.
     """
+    route_for_request(request, path)
     try:
         return wagtail_serve(request, path)
     except Http404:
