@@ -1,6 +1,7 @@
 """Routing: pages served by views named in a URL list, and child pages found in one query."""
 
 import functools
+import threading
 
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern
@@ -19,6 +20,9 @@ def _as_page_method(view):
     return method
 
 
+_resolvers_made = threading.Lock()
+
+
 class PageViews(RoutablePageMixin):
     """A page whose address and sub-addresses are served by the views of a URL list.
 
@@ -29,6 +33,20 @@ class PageViews(RoutablePageMixin):
     """
 
     page_urls = None
+
+    @classmethod
+    def get_resolver(cls):
+        """Wagtail's resolver of the page type's sub-addresses, made by one thread only.
+
+        Wagtail makes it on the type's first request and sets it on the class; a thread making
+        another type's resolver at the same moment reads the classes' attributes while that one
+        is set, and fails (a 500 on a new worker's first requests). gunicorn's master makes them
+        all before it forks (core/warm.py).
+        """
+        if "_routablepage_urlresolver" in cls.__dict__:
+            return cls._routablepage_urlresolver
+        with _resolvers_made:
+            return super().get_resolver()
 
     @classmethod
     def get_subpage_urls(cls):
