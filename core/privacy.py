@@ -97,10 +97,15 @@ class TranslatedPrivacy:
     Wagtail reads ``get_view_restrictions()`` when serving a page (and in the admin's privacy
     dialog). The page's own restrictions (its tree's, as Wagtail finds them) come first and
     alone when there are any; otherwise those of the pages covering its translations. Two
-    queries, as Wagtail's own.
+    queries, as Wagtail's own. A page whose route is held between content changes
+    (home/routes.py) carries the restrictions found when it was routed, as
+    ``held_view_restrictions``: any change to a restriction is a change to public content.
     """
 
     def get_view_restrictions(self):
+        held = self.__dict__.get("held_view_restrictions")
+        if held is not None:
+            return held
         own = super().get_view_restrictions()
         keys = Q(translation_key=self.translation_key)
         if self.alias_of_id:

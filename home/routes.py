@@ -4,8 +4,9 @@ Wagtail finds the page for an address on every request: the site for the host, t
 the active language, and each page down the address. The answer changes only when public content
 does (a publish, unpublish, move or slug change, a site or locale edit), and each such change
 writes a change row (directory.caching). So each process holds the routes it has found since the
-latest row and forgets them all when a newer row appears. A request gets its own copies of the
-site and page objects, never ones another request is using.
+latest row and forgets them all when a newer row appears, with the page's view restrictions
+(still checked against each request). A request gets its own copies of the site and page
+objects, never ones another request is using.
 """
 
 import copy
@@ -16,6 +17,7 @@ from django.urls import ResolverMatch
 from django.utils.translation import get_language
 from wagtail.models import Page
 
+from core.privacy import TranslatedPrivacy
 from directory.caching import current_content_version
 
 # At most this many addresses are held (about 16 KB each: the page and the pages above it); when
@@ -78,6 +80,8 @@ def route_for_request(request, path):
         return route
     route = Page.route_for_request(request, path)
     if route is not None:
+        if isinstance(route.page, TranslatedPrivacy):  # checked on every request, found once a version
+            route.page.held_view_restrictions = list(route.page.get_view_restrictions())
         kept = _own_copy((route, request._wagtail_site, getattr(request, "routable_resolver_match", None)))
         with _lock:
             if _held_version[0] == version:

@@ -121,6 +121,6 @@ def test_departments_index_does_not_query_per_row(
         assert client.get("/departments/").status_code == 200
 
 
-# The public content version (the route is held: home/routes.py), the alias check and view
-# restrictions, the site settings, and the departments with their counts.
-QUERIES_FOR_DEPARTMENTS_INDEX = 8
+# The public content version (the route and its view restrictions are held: home/routes.py), the
+# site settings, and the departments with their counts.
+QUERIES_FOR_DEPARTMENTS_INDEX = 6

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 
@@ -66,6 +67,24 @@ def test_a_page_made_private_asks_for_its_password_at_once(client, forum):
     assert response.status_code == 200
     assert "password" in response.content.decode().lower()
     assert "Money help." not in response.content.decode()
+
+
+def test_a_held_private_page_still_asks_each_visitor(client, forum):
+    """The password one visitor gave would open a held page to everyone, or the lifted restriction stay."""
+    restriction = PageViewRestriction.objects.create(
+        page=forum, restriction_type=PageViewRestriction.PASSWORD, password="hushword"
+    )
+    assert "Money help." not in client.get(forum.url).content.decode()
+    answer = client.post(
+        f"/_util/authenticate_with_password/{restriction.pk}/{forum.pk}/",
+        {"password": "hushword", "return_url": forum.url},
+    )
+    assert answer.status_code == 302
+
+    assert "Money help." in client.get(forum.url).content.decode()
+    assert "Money help." not in Client().get(forum.url).content.decode()
+    restriction.delete()
+    assert "Money help." in Client().get(forum.url).content.decode()
 
 
 def test_a_new_title_shows_on_a_held_route(client, forum):

@@ -174,14 +174,15 @@ def add_forums(directory_index, departments_index, count, start=0):
 
 
 # Queries for one listing page, whatever the number of communities: the public content version
-# (home.routes: the route to the page is held until content changes), the alias check and view
-# restrictions (Wagtail's privacy check), the site settings, the public content version again
-# (directory.listing.facet_index), the page of communities, and one for its topics, audiences and regions.
-LISTING_QUERIES = 7
+# (home.routes: the route to the page and its view restrictions are held until content changes),
+# the site settings, the public content version again (directory.listing.facet_index), the page of
+# communities, and one for its topics, audiences and regions.
+LISTING_QUERIES = 5
 # The first request for an address after public content changes also routes it: the site, the
 # locale, the home page, and the page with its own fields in one query for each level below
-# (core.routing.SpecificChildRouting); the breadcrumbs come from the routing.
-ROUTING_QUERIES = 4
+# (core.routing.SpecificChildRouting; the breadcrumbs come from the routing); then the alias check
+# and view restrictions.
+ROUTING_QUERIES = 6
 # A search not made since public content last changed also asks the search index, once.
 TEXT_MATCH_QUERIES = 1
 # The first search after public content changes also reads the language's search synonyms (kept
@@ -220,13 +221,13 @@ def test_listing_query_count_does_not_grow_with_the_directory(
         assert client.get(second_page).context["listing"].total == 100 // share
 
 
-# A community page: the public content version (its route is held), the alias check, view
-# restrictions, one query for its topics, audiences, regions and type, one for the engagements by
-# public bodies, one for the nomination page (the claim link), and the site settings (which the
-# review notice reads too). After content changes, routing it again: the site, the locale, the home
-# page, the directory and the community (one query each).
-FORUM_PAGE_QUERIES = 7
-FORUM_ROUTING_QUERIES = 5
+# A community page: the public content version (its route and view restrictions are held), one
+# query for its topics, audiences, regions and type, one for the engagements by public bodies, one
+# for the nomination page (the claim link), and the site settings (which the review notice reads
+# too). After content changes, routing it again: the site, the locale, the home page, the directory
+# and the community (one query each), the alias check and view restrictions.
+FORUM_PAGE_QUERIES = 5
+FORUM_ROUTING_QUERIES = 7
 
 
 @pytest.mark.django_db
