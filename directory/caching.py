@@ -39,7 +39,7 @@ def record_content_change(page_id=None):
     from directory.models import PublicContentChange
 
     change = PublicContentChange.objects.create(token=uuid.uuid4().hex, page_id=page_id)
-    _thread.latest = change.pk
+    _thread.latest, _thread.latest_token = change.pk, change.token
     if change.pk % CHANGES_KEPT == 0:
         PublicContentChange.objects.filter(pk__lte=change.pk - CHANGES_KEPT).delete()
 
@@ -62,11 +62,16 @@ def _after_commit():
     if getattr(_thread, "depth", 0):
         _thread.pending = True
         return
+    # One transaction often sends several changes (a publish saves the page, then sends
+    # page_published and published): the first of their callbacks answers for them all.
+    latest = getattr(_thread, "latest", None)
+    if latest is not None and _thread.latest_token == getattr(_thread, "committed", None):
+        return
     # Another transaction's change, begun after ours, committed first: the newest row is not ours,
     # so the indexes keyed on it were built without our change. A new row makes a new version.
-    latest = getattr(_thread, "latest", None)
     if latest is not None and current_content_version()[0] > latest:
         record_content_change()
+    _thread.committed = getattr(_thread, "latest_token", None)
     public_content_committed.send(sender=None)
     bump_generation()
 

@@ -10,7 +10,7 @@ from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
 from directory.caching import current_content_version, public_content_changed
-from directory.models import PublicContentChange
+from directory.models import ForumPage, PublicContentChange
 from directory.nominations import submit_nomination
 from directory.tests.factories import DepartmentPageFactory, ForumPageFactory
 from directory.tests.nomination_helpers import SAMPLE_CONTACT, request_changes, sample_details
@@ -118,3 +118,28 @@ def test_a_change_committed_after_a_newer_one_moves_the_version_on(site_tree):
         assert current_content_version()[0] > theirs, "the indexes would stay keyed on a version without our change"
     finally:
         other.close()
+
+
+@pytest.mark.django_db
+def test_a_publish_builds_each_language_s_index_once(directory_index, django_capture_on_commit_callbacks):
+    """A publish saves the page and sends two signals: each would otherwise queue every language's
+    index build again, and empty the page cache again, for the same change."""
+    from directory.caching import public_content_committed
+
+    forum = ForumPageFactory(parent=directory_index, title="Money Talk")
+    committed = []
+
+    def receiver(**kwargs):
+        committed.append(1)
+
+    public_content_committed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            forum.save_revision().publish()
+        assert len(callbacks) > 1, "the publish sent one change only: this test no longer shows anything"
+        assert committed == [1]
+        with django_capture_on_commit_callbacks(execute=True):
+            ForumPage.objects.get(pk=forum.pk).save_revision().publish()
+        assert committed == [1, 1], "the next publish is a change of its own"
+    finally:
+        public_content_committed.disconnect(receiver)
