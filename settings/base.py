@@ -129,11 +129,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite: web workers and the task worker write too, so a writer waits for another (IMMEDIATE, up
+# to 20 s) instead of failing. Write-ahead logging (WAL): readers and a writer do not wait for each
+# other, so a publish neither stalls the pages being served nor waits for them to finish.
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}
 DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 if DATABASE_IS_POSTGRES:
     INSTALLED_APPS.append("django.contrib.postgres")
-elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # web workers and the task worker write too:
-    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)  # wait, not fail
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
