@@ -257,7 +257,10 @@ from .open_data import *  # noqa: E402, F403
 # Wagtail.
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Peer Support Directory")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "wagtail.search.backends.database")
+# The default: Wagtail's database backend (directory/listing/search_backend.py keeps PostgreSQL's
+# average title length between publishes).
+DATABASE_SEARCH_BACKEND = "directory.listing.search_backend"
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", DATABASE_SEARCH_BACKEND)
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": SEARCH_BACKEND,
@@ -267,7 +270,7 @@ WAGTAILSEARCH_BACKENDS = {
         # stems with its FTS table's porter tokenizer (directory migration 0013). docs/search.md.
         **(
             {"SEARCH_CONFIG": os.environ.get("SEARCH_CONFIG", "english")}
-            if SEARCH_BACKEND.endswith("backends.database")
+            if SEARCH_BACKEND in (DATABASE_SEARCH_BACKEND, "wagtail.search.backends.database")
             else {}
         ),
     }

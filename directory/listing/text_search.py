@@ -41,10 +41,10 @@ FTS_COLUMN_WEIGHTS = (1.0, 1.0, 4.0)
 
 def backend_kind(backend=None):
     """'postgres', 'sqlite' or 'other': which of this module's queries fits the search backend."""
-    module = type(backend or get_search_backend()).__module__
-    if module.startswith("modelsearch.backends.database.postgres"):
+    modules = [cls.__module__ for cls in type(backend or get_search_backend()).__mro__]
+    if any(module.startswith("modelsearch.backends.database.postgres") for module in modules):
         return "postgres"
-    if module.startswith("modelsearch.backends.database.sqlite"):
+    if any(module.startswith("modelsearch.backends.database.sqlite") for module in modules):
         return "sqlite"
     return "other"
 

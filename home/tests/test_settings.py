@@ -87,7 +87,7 @@ def test_redis_url_switches_the_cache_to_redis():
 
 def test_search_backend_and_urls_come_from_the_environment():
     """A large site could not move its search to OpenSearch/Elasticsearch without a code change."""
-    assert settings_under()["search"] == {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}
+    assert settings_under()["search"] == {"BACKEND": "directory.listing.search_backend", "SEARCH_CONFIG": "english"}
     assert settings_under(SEARCH_CONFIG="simple")["search"]["SEARCH_CONFIG"] == "simple"
 
     opensearch = settings_under(
