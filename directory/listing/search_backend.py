@@ -29,6 +29,10 @@ class KeptAverageIndex(PostgresIndex):
         if average is None or time.monotonic() - read_at > AVERAGE_KEPT_SECONDS:
             titled = self.entries.annotate(title_length=Length("title")).filter(title_length__gt=0)
             average = titled.aggregate(Avg("title_length"))["title_length__avg"]
+            if average is not None:
+                # A whole-number average would weigh titles of that length exactly 1.0, the mark of
+                # a new entry: they would be rewritten at every update while the average is kept.
+                average *= 1 + 1e-9
             with self._lock:
                 self._average[alias] = (average, time.monotonic())
         return average

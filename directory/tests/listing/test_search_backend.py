@@ -68,3 +68,21 @@ def test_the_kept_average_is_read_again_after_a_while_and_on_a_rebuild(directory
     monkeypatch.setattr(search_backend, "AVERAGE_KEPT_SECONDS", 600)
     get_search_backend().get_index_for_model(type(page))._refresh_title_norms(full=True)
     assert not search_backend.KeptAverageIndex._average
+
+
+@postgres_only
+def test_no_weighed_title_is_left_looking_new(directory_index):
+    """A title whose length equals a whole-number average would be weighed 1.0, the mark of a new
+    entry, and rewritten at every later update (each publish slower than the last)."""
+    page = ForumPageFactory(parent=directory_index, title="Money Talk")
+    entries = get_app_config().get_model("IndexEntry").objects
+    with connection.cursor() as cursor:  # every title two words long: the average is exactly 2
+        cursor.execute(
+            f"UPDATE {entries.model._meta.db_table} SET title = to_tsvector('simple', 'money talk'), title_norm = 1.0"
+        )
+    search_backend.KeptAverageIndex._average.clear()
+
+    get_search_backend().get_index_for_model(type(page))._refresh_title_norms()
+
+    assert entries.exists()
+    assert not entries.filter(title_norm=1.0).exists()
