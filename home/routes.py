@@ -20,8 +20,8 @@ from wagtail.models import Page
 from core.privacy import TranslatedPrivacy
 from directory.caching import current_content_version
 
-# At most this many addresses are held (about 16 KB each: the page and the pages above it); when
-# full, the one asked for least recently is forgotten.
+# At most this many addresses are held (each with copies of its page and the pages above it; the
+# memory it takes: docs/benchmarks.md); when full, the one asked for least recently is forgotten.
 HELD_ROUTES = 1000
 
 _lock = threading.Lock()

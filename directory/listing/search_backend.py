@@ -10,6 +10,7 @@ average, so each process keeps it for ``AVERAGE_KEPT_SECONDS``; a full rebuild
 import threading
 import time
 
+from django.db import connection
 from django.db.models import Avg, F
 from django.db.models.functions import Length
 from modelsearch.backends.database import SearchBackend as database_search_backend
@@ -57,7 +58,6 @@ class KeptAveragePostgresSearchBackend(PostgresSearchBackend):
 
 def SearchBackend(params):  # noqa: N802 - the name Wagtail looks for in a backend module
     """modelsearch's database backend for the default database, with the kept average on PostgreSQL."""
-    backend = database_search_backend(params)
-    if type(backend) is PostgresSearchBackend:
+    if connection.vendor == "postgresql":
         return KeptAveragePostgresSearchBackend(params)
-    return backend
+    return database_search_backend(params)
