@@ -20,7 +20,7 @@ def build_search_index(model, ids, chunk_size=INDEX_CHUNK_SIZE):
     """
     backend = get_search_backend()
     index = backend.get_index_for_model(model)
-    fast = {"PostgresIndex": _postgres_add_items, "SQLiteIndex": _sqlite_add_items}.get(type(index).__name__)
+    fast = _fast_add_items(index)
     ids = sorted(ids)
     for start in range(0, len(ids), chunk_size):
         chunk = list(model.get_indexed_objects().filter(pk__in=ids[start : start + chunk_size]).order_by("pk"))
@@ -30,6 +30,22 @@ def build_search_index(model, ids, chunk_size=INDEX_CHUNK_SIZE):
             index.add_items(model, chunk)
     if fast and ids:
         index._refresh_title_norms()
+
+
+def _fast_add_items(index):
+    """The direct writer for ``index``'s kind (subclasses too, as the project's own backend), or None.
+
+    Each backend module is imported only on its own database: the SQLite one needs SQLite's models.
+    """
+    if connection.vendor == "postgresql":
+        from modelsearch.backends.database.postgres.postgres import PostgresIndex
+
+        return _postgres_add_items if isinstance(index, PostgresIndex) else None
+    if connection.vendor == "sqlite":
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteIndex
+
+        return _sqlite_add_items if isinstance(index, SQLiteIndex) else None
+    return None
 
 
 def _sqlite_add_items(index, backend, model, objs):
