@@ -14,6 +14,7 @@ from wagtail.models import Page
 
 from core.privacy import is_private_expression
 from core.public_urls import public_url
+from directory.listing.cards import result_cards
 from directory.listing.engine import Engine, IndexedResults
 from directory.listing.facets import FACETS, facets_from_counts, selected_filters
 from directory.listing.filters import SORTS, DirectoryFilters, search_terms
@@ -279,9 +280,11 @@ def department_engagements(department, locale=None):
 
 
 def forum_index_context(page, request):
-    """The /directory/ listing for the request's query string."""
+    """The /directory/ listing for the request's query string, and its page of result cards."""
+    listing = search_directory(DirectoryFilters.from_querydict(request.GET))
     return {
-        "listing": search_directory(DirectoryFilters.from_querydict(request.GET)),
+        "listing": listing,
+        "cards": result_cards(listing.forums, request),
         "breadcrumbs": breadcrumbs_for(page, request),
     }
 
