@@ -60,8 +60,13 @@ def _preference_label(forum):
     return forum.get_engagement_preference_display()
 
 
-def _names(terms):
-    return conditional_escape(", ".join(term.display_name for term in terms))
+def _name(term, welsh):
+    """A term's ``display_name``, with the language worked out once for the page of cards."""
+    return term.name_cy if welsh and term.name_cy else term.name
+
+
+def _names(terms, welsh):
+    return conditional_escape(", ".join(_name(term, welsh) for term in terms))
 
 
 def _topic(tag, welsh):
@@ -80,10 +85,10 @@ def _details(forum, labels, welsh):
 
     terms = forum.terms
     if forum.community_type_id:
-        add("type", conditional_escape(forum.community_type.display_name))
+        add("type", conditional_escape(_name(forum.community_type, welsh)))
     add("topics", mark_safe(", ".join(_topic(tag, welsh) for tag in terms["topics"])))
-    add("audiences", _names(terms["audiences"]))
-    add("regions", _names(terms["regions"]))
+    add("audiences", _names(terms["audiences"], welsh))
+    add("regions", _names(terms["regions"], welsh))
     add("joining", conditional_escape(" ".join(f"{tag}." for tag in forum.joining_tags)))
     if forum.members:
         add("members", conditional_escape(gettext("about %(members)s") % {"members": floatformat(forum.members, "0g")}))

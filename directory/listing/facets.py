@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import EngagementPreference
-from directory.models.public import localised, welsh_is_active
+from directory.models.public import welsh_is_active
 
 FACETS = ("topic", "audience", "region", "type", "preference", "department")
 FACET_LABELS = {
@@ -67,27 +67,29 @@ class SelectedFilter:
     lang: str = ""  # as the option's
 
 
-def _label(term):
-    """A term's label in the active language, and "en" when that is its English label on the Welsh site."""
-    return localised(term.label, term.label_cy), "en" if welsh_is_active() and not term.label_cy else ""
+def _label(term, welsh):
+    """A term's label in the language (Welsh or not), and "en" when that is its English label on the Welsh site."""
+    if welsh and term.label_cy:
+        return term.label_cy, ""
+    return term.label, "en" if welsh else ""
 
 
-def _option(term, counts, selected, label=None):
-    shown, lang = _label(term)
+def _option(term, counts, selected, welsh, label=None):
+    shown, lang = _label(term, welsh)
     return FacetOption(term.slug, label or shown, counts.get(term.slug, 0), term.slug in selected, lang=lang)
 
 
-def _vocabulary_options(terms, counts, selected):
+def _vocabulary_options(terms, counts, selected, welsh):
     return [
-        _option(term, counts, selected)
-        for term in sorted(terms.values(), key=lambda term: _label(term)[0].casefold())
+        _option(term, counts, selected, welsh)
+        for term in sorted(terms.values(), key=lambda term: _label(term, welsh)[0].casefold())
         if counts.get(term.slug) or term.slug in selected
     ]
 
 
-def _topic_options(terms, counts, selected):
+def _topic_options(terms, counts, selected, welsh):
     """Every topic in use, chosen ones first, then the most used; labels in the language, with a capital."""
-    labels = {slug: _label(terms[slug])[0] for slug in counts.keys() | set(selected) if slug in terms}
+    labels = {slug: _label(terms[slug], welsh)[0] for slug in counts.keys() | set(selected) if slug in terms}
     used = sorted(
         (slug for slug, count in counts.items() if count and slug not in selected and slug in terms),
         key=lambda slug: (-counts[slug], labels[slug].casefold()),
@@ -96,7 +98,7 @@ def _topic_options(terms, counts, selected):
         (slug for slug in selected if slug in terms),
         key=lambda slug: (-counts.get(slug, 0), labels[slug].casefold()),
     )
-    options = [_option(terms[slug], counts, selected, capfirst(labels[slug])) for slug in chosen + used]
+    options = [_option(terms[slug], counts, selected, welsh, capfirst(labels[slug])) for slug in chosen + used]
     # A chosen topic no community in the directory has: still shown, so it can be unticked.
     options += [FacetOption(slug, slug, 0, True, known=False) for slug in selected if slug not in terms]
     return options
@@ -110,10 +112,10 @@ def _preference_options(counts, selected):
     ]
 
 
-def _department_options(terms, counts, selected):
+def _department_options(terms, counts, selected, welsh):
     # A department's Welsh label is its title when its Welsh page is translated (not an alias).
     return [
-        _option(term, counts, selected)
+        _option(term, counts, selected, welsh)
         for term in sorted(terms.values(), key=lambda term: term.label.lower())
         if counts.get(term.slug) or term.slug in selected
     ]
@@ -125,16 +127,17 @@ def facets_from_counts(filters, index, counts):
     ``index.terms`` gives each facet's values (``{facet: {slug: Term}}``).
     """
     facets = []
+    welsh = welsh_is_active()
     for name in FACETS:
         selected = getattr(filters, name)
         if name == "topic":
-            options = _topic_options(index.terms[name], counts[name], selected)
+            options = _topic_options(index.terms[name], counts[name], selected, welsh)
         elif name == "preference":
             options = _preference_options(counts[name], selected)
         elif name == "department":
-            options = _department_options(index.terms[name], counts[name], selected)
+            options = _department_options(index.terms[name], counts[name], selected, welsh)
         else:
-            options = _vocabulary_options(index.terms[name], counts[name], selected)
+            options = _vocabulary_options(index.terms[name], counts[name], selected, welsh)
         shown = TOPIC_OPTIONS_SHOWN if name == "topic" else 0
         facets.append(Facet(name, FACET_LABELS[name], options, shown=max(shown, len(selected)) if shown else 0))
     return facets

@@ -12,7 +12,7 @@ Directory: ``{% facet_checkboxes facet options offset %}`` is a facet's options 
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
@@ -77,19 +77,18 @@ FACET_CHECKBOX = (
 @register.simple_tag
 def facet_checkboxes(facet, options, offset=0):
     """The checkboxes of ``options`` of ``facet``, numbered from ``offset`` + 1 (ids unique across folded lists)."""
-    return format_html_join(
-        "\n",
-        FACET_CHECKBOX,
-        (
-            {
-                "name": facet.name,
-                "number": offset + number,
-                "value": option.value,
-                "checked": mark_safe(" checked") if option.selected else "",
-                "lang": format_html(' lang="{}"', option.lang) if option.lang else "",
-                "label": option.label,
-                "count": localize(option.count),
-            }
-            for number, option in enumerate(options, start=1)
-        ),
+    name = escape(facet.name)
+    return mark_safe(
+        "\n".join(
+            FACET_CHECKBOX.format(
+                name=name,
+                number=number,
+                value=escape(option.value),
+                checked=" checked" if option.selected else "",
+                lang=f' lang="{escape(option.lang)}"' if option.lang else "",
+                label=escape(option.label),
+                count=localize(option.count),
+            )
+            for number, option in enumerate(options, start=offset + 1)
+        )
     )
