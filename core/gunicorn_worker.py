@@ -14,11 +14,18 @@ bodies (admin uploads) are read by the thread; the compose file's nginx buffers 
 
 gunicorn's own parser still reads every request, from the bytes buffered here: this only decides
 when the thread is called. TLS and HTTP/2 connections are left to gunicorn as they are.
+
+It also keeps the workers evenly loaded. In gthread, whichever worker wakes first accepts a
+connection and keeps it alive, so one worker could hold every busy connection while the other sat
+idle (docs/benchmarks.md, "Workers evenly loaded"). Here a worker accepts only while it has a free
+thread, and while requests wait for one of its threads it answers with ``Connection: close``, so
+the client's next connection goes to a worker that can answer it now.
 """
 
 import errno
 import os
 import selectors
+import threading
 import time
 from functools import partial
 
@@ -106,6 +113,37 @@ class BufferingThreadWorker(ThreadWorker):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.reading = set()
+        self.busy = 0  # requests given to the thread pool and not finished (running or waiting)
+        self.busy_lock = threading.Lock()
+
+    @property
+    def max_keepalived(self):
+        """gunicorn closes a connection after its response when this many are kept alive: none
+        while requests wait for a thread here (read by the threads; ``busy`` is set by the loop)."""
+        return 0 if self.busy > self.cfg.threads else self._max_keepalived
+
+    @max_keepalived.setter
+    def max_keepalived(self, value):
+        self._max_keepalived = value
+
+    def set_accept_enabled(self, enabled):
+        """Accept new connections only while a thread is free; the others wait for a worker that has one."""
+        super().set_accept_enabled(enabled and self.busy < self.cfg.threads)
+
+    def submit(self, conn):
+        with self.busy_lock:
+            self.busy += 1
+        if self.busy >= self.cfg.threads:
+            self.set_accept_enabled(False)
+        super().enqueue_req(conn)
+
+    def handle(self, conn):
+        """In a thread: the request, then one fewer busy before the thread takes the next one."""
+        try:
+            return super().handle(conn)
+        finally:
+            with self.busy_lock:
+                self.busy -= 1
 
     def can_buffer(self, conn):
         return not (self.cfg.is_ssl or conn.is_http2 or negotiation.prior_knowledge_allowed(self.cfg, conn.client))
@@ -114,7 +152,7 @@ class BufferingThreadWorker(ThreadWorker):
         """Every way a request reaches a thread (new, kept-alive, pipelined) comes through here."""
         if getattr(conn, "request_buffered", False) or not self.can_buffer(conn):
             conn.request_buffered = False
-            super().enqueue_req(conn)
+            self.submit(conn)
             return
         # Bytes gunicorn's parser already holds (a pipelined request) are the start of this one.
         held = conn.parser.unreader.take_buffered() if conn.parser is not None else b""
