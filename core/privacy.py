@@ -22,10 +22,18 @@ from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, 
 from wagtail.models import Page, PageManager, PageQuerySet, PageViewRestriction
 
 
+def restricted_keys():
+    """A subquery: the translation keys of the restricted pages.
+
+    Read from the restrictions out (a handful of rows), never from the page table in: as a join,
+    SQLite's planner could walk every page's key to find the few restricted ones.
+    """
+    return Page.objects.filter(pk__in=PageViewRestriction.objects.values("page_id")).values("translation_key")
+
+
 def restricted_tops():
     """The paths of every restricted page and of each of its translations (one query)."""
-    keys = PageViewRestriction.objects.values("page__translation_key")
-    return sorted(Page.objects.filter(translation_key__in=keys).values_list("path", flat=True))
+    return sorted(Page.objects.filter(translation_key__in=restricted_keys()).values_list("path", flat=True))
 
 
 def path_after_subtree(path):
@@ -74,7 +82,7 @@ def is_private_expression(translation_key):
     """
     path = ExpressionWrapper(OuterRef("path"), output_field=CharField())
     under_restricted = Exists(
-        Page.objects.filter(translation_key__in=PageViewRestriction.objects.values("page__translation_key"))
+        Page.objects.filter(translation_key__in=restricted_keys())
         .annotate(inner=path)
         .filter(inner__startswith=F("path"))
     )
