@@ -113,13 +113,13 @@ class BufferingThreadWorker(ThreadWorker):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.reading = set()
-        self.busy = 0  # requests given to the thread pool and not finished (running or waiting)
+        self.busy = 0  # requests given to the thread pool and not finished (running or waiting); busy_lock
         self.busy_lock = threading.Lock()
 
     @property
     def max_keepalived(self):
         """gunicorn closes a connection after its response when this many are kept alive: none
-        while requests wait for a thread here (read by the threads; ``busy`` is set by the loop)."""
+        while requests wait for a thread here (read by the threads as each request starts)."""
         return 0 if self.busy > self.cfg.threads else self._max_keepalived
 
     @max_keepalived.setter
