@@ -1,8 +1,9 @@
 """The listing's result cards: what each card says, worked out in Python once per card.
 
 The template engine resolving a card's dozen fields, loops and labels was most of the cost of
-rendering a listing (docs/benchmarks.md, "Result cards"). Here each card's texts are made once,
-escaped where they are joined into markup; the listing's template only places them.
+rendering a listing (docs/benchmarks.md, "Result cards, facet labels, workers evenly loaded").
+Here each card's texts are made once, escaped where they are joined into markup; the listing's
+template only places them.
 """
 
 from typing import TypedDict
@@ -13,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from directory.models import EngagementPreference, topic_label
+from directory.models import EngagementPreference
 from directory.models.public import welsh_is_active
 
 # The engagement preference as a GOV.UK tag's colour: green welcomes, red does not, yellow by arrangement.
@@ -61,7 +62,7 @@ def _preference_label(forum):
 
 
 def _name(term, welsh):
-    """A term's ``display_name``, with the language worked out once for the page of cards."""
+    """A term's name in the language (``display_name``, ``topic_label``), the language read once for the page."""
     return term.name_cy if welsh and term.name_cy else term.name
 
 
@@ -70,8 +71,9 @@ def _names(terms, welsh):
 
 
 def _topic(tag, welsh):
-    name = capfirst(topic_label(tag))
-    if welsh and not getattr(tag, "name_cy", ""):
+    """A topic's name with a capital, marked lang="en" on the Welsh site when it has no Welsh name."""
+    name = capfirst(_name(tag, welsh))
+    if welsh and not tag.name_cy:
         return format_html('<span lang="en">{}</span>', name)
     return format_html("<span>{}</span>", name)
 
