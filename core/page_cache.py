@@ -15,7 +15,11 @@ kept only when it is the same for everyone:
 Entries are keyed on scheme, host (so each Wagtail Site), language, and the full path with its
 query string, and stamped with a generation counter: a publish anywhere (directory.caching)
 moves the generation on, so the next request renders afresh. The stamp and the page are read
-in one cache round trip. With the cache out (core/resilient_cache.py) every request is a miss and
+in one cache round trip. After a change, one request renders the page again; visitors who ask
+for it while that render runs get the copy from before the change (``X-Page-Cache: stale``)
+rather than rendering it too, as a caching proxy's request collapsing does. A render that does
+not give a page to keep (the page went, or became private) drops the old copy, so no one is
+served it again. With the cache out (core/resilient_cache.py) every request is a miss and
 nothing is stored; a publish made meanwhile moves the generation on when the cache is back.
 
 Headers: public pages get ``Cache-Control: public, max-age, s-maxage, stale-while-revalidate``
@@ -46,6 +50,9 @@ MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 
 
 GENERATION_KEY = "page-cache:generation"
+# How long a request's claim to render a changed page holds if it never finishes (a crash, a
+# time-out): meanwhile others get the copy from before the change.
+RENDER_CLAIM_SECONDS = 10
 
 
 def page_cache():
@@ -204,12 +211,16 @@ def entry_for(response, generation):
     }
 
 
-def response_from(entry):
+def response_from(entry, label="hit"):
     response = HttpResponse(entry["content"], status=entry["status"])
     for name, value in entry["headers"]:
         response[name] = value
-    response[CACHED_HEADER] = "hit"
+    response[CACHED_HEADER] = label
     return response
+
+
+def render_claim_key(key):
+    return key + ":rendering"
 
 
 class PageCacheMiddleware:
@@ -224,25 +235,37 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         key = entry_key(request) if page_cache_enabled() and may_use_cache(request) else None
-        generation = None
+        generation = entry = None
+        claimed = False
         if key:
             cache = page_cache()
             settle_missed_bump()
             found = cache.get_many([GENERATION_KEY, key])
             generation = found.get(GENERATION_KEY)
             entry = found.get(key)
-            if entry is not None and generation is not None and entry["generation"] == generation:
-                return response_from(entry)
+            if entry is not None and generation is not None:
+                if entry["generation"] == generation:
+                    return response_from(entry)
+                # Changed since this copy: one request renders it again, the others meanwhile get this copy.
+                claimed = cache.add(render_claim_key(key), generation, RENDER_CLAIM_SECONDS)
+                if not claimed:
+                    return response_from(entry, "stale")
             # Read before rendering: a publish during the render leaves this copy stamped stale.
             generation = generation if generation is not None else current_generation(cache)
 
-        response = self.get_response(request)
-
-        if is_personal(request, response):
-            mark_private(response)
-        elif is_public_page(request, response):
-            mark_public(response)
-            if key and request.method == "GET":
-                cache.set(key, entry_for(response, generation), settings.PAGE_CACHE_SECONDS)
-                response[CACHED_HEADER] = "miss"
+        try:
+            response = self.get_response(request)
+            public = False
+            if is_personal(request, response):
+                mark_private(response)
+            elif public := is_public_page(request, response):
+                mark_public(response)
+                if key and request.method == "GET":
+                    cache.set(key, entry_for(response, generation), settings.PAGE_CACHE_SECONDS)
+                    response[CACHED_HEADER] = "miss"
+            if entry is not None and not public:
+                cache.delete(key)  # the page went or became personal: its old copy is served no more
+        finally:
+            if claimed:
+                cache.delete(render_claim_key(key))
         return response

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from wagtail.models import Site
 
-from core.page_cache import CACHED_HEADER, current_generation, entry_key
+from core.page_cache import CACHED_HEADER, current_generation, entry_key, render_claim_key
 from directory import nominations
 from directory.models import ForumPage
 from directory.tests.factories import ForumPageFactory, publish_change
@@ -110,6 +110,53 @@ def test_unpublishing_and_deleting_take_the_page_away_at_once(client, forum, dir
 
     ForumPage.objects.get(pk=other.pk).delete()
     assert client.get("/directory/dads-den/").status_code == 404
+
+
+def someone_else_is_rendering(path):
+    """Hold the claim another request takes while it renders ``path`` again after a change."""
+    assert cache.add(render_claim_key(entry_key(RequestFactory().get(path))), 1, 60)
+
+
+def test_while_a_changed_page_is_rendered_once_other_visitors_get_the_copy_from_before(
+    client, forum, django_assert_num_queries
+):
+    """After a publish one request renders the page again; visitors arriving meanwhile get the old copy.
+
+    If this fails, every visitor arriving in the moment after a publish renders the same page at
+    once, and a busy site slows to a crawl after each change.
+    """
+    assert client.get("/directory/carers-corner/")[CACHED_HEADER] == "miss"
+    publish_change(forum, summary="A friendly place for unpaid carers.")
+
+    someone_else_is_rendering("/directory/carers-corner/")
+    with django_assert_num_queries(0):
+        meanwhile = client.get("/directory/carers-corner/")
+    assert meanwhile.status_code == 200
+    assert meanwhile[CACHED_HEADER] == "stale"
+    assert "Peer support at Carers Corner." in meanwhile.content.decode()
+
+    cache.delete(render_claim_key(entry_key(RequestFactory().get("/directory/carers-corner/"))))  # that render ends
+    fresh = client.get("/directory/carers-corner/")
+    assert fresh[CACHED_HEADER] == "miss"
+    assert "A friendly place for unpaid carers." in fresh.content.decode()
+    assert client.get("/directory/carers-corner/")[CACHED_HEADER] == "hit"
+    assert cache.get(render_claim_key(entry_key(RequestFactory().get("/directory/carers-corner/")))) is None
+
+
+def test_a_page_taken_down_is_never_served_from_its_old_copy(client, forum):
+    """Once a render finds the page gone, its old copy is dropped: no visitor gets it again.
+
+    If this fails, a community that asked to be taken down keeps appearing to visitors who
+    arrive while someone else's request is being answered.
+    """
+    assert client.get("/directory/carers-corner/").status_code == 200
+    ForumPage.objects.get(pk=forum.pk).unpublish()
+    assert client.get("/directory/carers-corner/").status_code == 404
+
+    someone_else_is_rendering("/directory/carers-corner/")
+    response = client.get("/directory/carers-corner/")
+    assert response.status_code == 404
+    assert "Carers Corner" not in response.content.decode()
 
 
 @pytest.mark.parametrize(
