@@ -52,6 +52,16 @@ def fresh_routes():
     forget_routes()
 
 
+@pytest.fixture(autouse=True)
+def fresh_page_copies():
+    """No test may be served a page a process kept from another test (core/page_cache.py)."""
+    from core.page_cache import local_copies
+
+    local_copies.clear()
+    yield
+    local_copies.clear()
+
+
 @pytest.fixture
 def home_page(db):
     """The English home page as the default Site's root, as ``load_demo`` makes it."""

@@ -187,6 +187,8 @@ RATELIMIT_USE_CACHE = "ratelimit"
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Each process also keeps the pages it served most recently, up to this many bytes of HTML (0: none).
+PAGE_CACHE_LOCAL_MAX_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_MAX_BYTES", str(16 * 1024 * 1024)))
 FACET_INDEX_CACHE = "default"  # where each public change's facet indexes are shared (directory/listing/facet_index.py)
 # Never cached, and sent "Cache-Control: private, no-store" (health checks reach the database).
 PAGE_CACHE_PRIVATE_PATHS = [r"^/admin/", r"^/documents/", r"^/(?:cy/)?listing/", r"^/healthz$", r"^/readyz$"]

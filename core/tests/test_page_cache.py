@@ -3,12 +3,14 @@
 The cache is off in the test settings; every test here turns it on with a cleared cache.
 """
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 from wagtail.models import Site
 
-from core.page_cache import CACHED_HEADER, current_generation, entry_key, render_claim_key
+from core.page_cache import CACHED_HEADER, LocalCopies, current_generation, entry_key, render_claim_key
 from directory import nominations
 from directory.models import ForumPage
 from directory.tests.factories import ForumPageFactory, publish_change
@@ -309,3 +311,54 @@ def test_the_page_cache_works_in_redis(client, forum, redis_page_cache, django_a
     response = client.get("/directory/carers-corner/")
     assert response[CACHED_HEADER] == "miss"
     assert "Now with a weekly online meet-up." in response.content.decode()
+
+
+def test_a_process_serves_a_popular_page_from_its_own_copy_until_anything_changes(
+    client, forum, redis_page_cache, django_assert_num_queries
+):
+    """A page this process served is served again without fetching its HTML from Redis; a publish ends that.
+
+    If this fails, either every view of a popular page carries its whole HTML out of Redis again,
+    or (worse) a process keeps showing a page as it was before an editor's change.
+    """
+    assert client.get("/directory/carers-corner/")[CACHED_HEADER] == "miss"
+    key = entry_key(RequestFactory().get("/directory/carers-corner/"))
+    redis_page_cache.delete(f":1:{key}")  # only this process's copy is left
+    with django_assert_num_queries(0):
+        assert client.get("/directory/carers-corner/")[CACHED_HEADER] == "hit"
+
+    publish_change(forum, summary="Now with a weekly online meet-up.")
+    response = client.get("/directory/carers-corner/")
+    assert response[CACHED_HEADER] == "miss"
+    assert "Now with a weekly online meet-up." in response.content.decode()
+
+
+def test_a_process_keeps_its_copy_of_a_page_no_longer_than_the_cache_does(client, forum, settings):
+    """After PAGE_CACHE_SECONDS a page is rendered again, even when nothing was published.
+
+    If this fails, a page that says how long ago an entry was checked goes on saying it for as
+    long as the process lives on a quiet site.
+    """
+    settings.PAGE_CACHE_SECONDS = 1
+    assert client.get("/directory/carers-corner/")[CACHED_HEADER] == "miss"
+    assert client.get("/directory/carers-corner/")[CACHED_HEADER] == "hit"
+    time.sleep(1.1)
+    assert client.get("/directory/carers-corner/")[CACHED_HEADER] == "miss"
+
+
+def test_a_process_keeps_its_most_recent_pages_within_its_byte_limit():
+    """The copies a process keeps never add up to more than the limit; the least recently served go first.
+
+    If this fails, a crawler walking every page would grow each web process without bound.
+    """
+    copies = LocalCopies()
+    page = {"generation": 1, "content": b"x" * 400}
+    for key in ("a", "b", "c"):
+        copies.put(key, page, max_bytes=1000)
+    assert copies.get("a") is None, "the oldest went to make room"
+    assert copies.get("b") is page
+    copies.put("d", page, max_bytes=1000)
+    assert copies.get("c") is None, "b was served more recently than c"
+    assert copies.get("b") is page and copies.get("d") is page
+    copies.put("huge", {"generation": 1, "content": b"x" * 2000}, max_bytes=1000)
+    assert copies.get("huge") is None and copies.get("b") is page
