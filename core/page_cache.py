@@ -24,8 +24,11 @@ served it again.
 Each process also keeps the pages it served most recently (``LocalCopies``, bounded in bytes by
 ``PAGE_CACHE_LOCAL_MAX_BYTES``) and serves one only when its stamp is the current generation, read
 from the cache as before: a popular page costs one small read instead of its whole HTML from
-Redis. While the cache is out the generation is unknown and no copy is served. With the cache out (core/resilient_cache.py) every request is a miss and
-nothing is stored; a publish made meanwhile moves the generation on when the cache is back.
+Redis.
+
+With the cache out (core/resilient_cache.py) every request is a miss (the generation is unknown,
+so no process serves its own copy either) and nothing is stored; a publish made meanwhile moves
+the generation on when the cache is back.
 
 Headers: public pages get ``Cache-Control: public, max-age, s-maxage, stale-while-revalidate``
 (values in settings) so a CDN may keep them too; everything personal (admin, previews, private
