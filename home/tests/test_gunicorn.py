@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 
-from core.tests.processes import clean_environment, free_port, run_manage, start_manage
+from core.tests.processes import clean_environment, free_port, run_manage, run_python, start_manage
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 STARTUP_LIMIT_SECONDS = 60
@@ -343,3 +343,23 @@ def test_with_the_database_down_readiness_is_503(production_environment, tmp_pat
             "rate_limit_cache": "ok",
         }
         assert fetch(f"{base_url}/healthz")[0] == 503
+
+
+# gunicorn.conf.py's master hook, run as gunicorn runs it: after the app (Django) is loaded, before any fork.
+WHEN_READY = (
+    "import gc, runpy, types, django; django.setup(); "
+    "conf = runpy.run_path('gunicorn.conf.py'); "
+    "conf['when_ready'](types.SimpleNamespace(log=types.SimpleNamespace(info=lambda *args: None))); "
+    "print(gc.get_freeze_count())"
+)
+
+
+def test_the_master_freezes_what_it_loaded_before_forking_workers():
+    """What the master loaded (Django, Wagtail, the compiled templates) is left out of the workers' garbage collections.
+
+    If this fails, each full garbage collection in a worker walks a couple of hundred thousand
+    objects that live as long as it does, stopping every request it is serving for 70 to 90 ms.
+    """
+    finished = run_python(WHEN_READY, DJANGO_SETTINGS_MODULE="settings.test")
+    assert finished.returncode == 0, finished.stderr
+    assert int(finished.stdout.strip().splitlines()[-1]) > 100_000
