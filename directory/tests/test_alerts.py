@@ -3,10 +3,12 @@ communities in the subscriber's language, one-click unsubscribe headers, unsubsc
 address, limits per address, a failing mail server loses nothing."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Locale, PageViewRestriction
 
@@ -203,3 +205,25 @@ def test_a_mail_server_outage_loses_no_alert_email(settings, directory_index, dj
     email = OutboundEmail.objects.get(alert=alert)
     assert email.status == OutboundEmail.Status.FAILED and email.last_error
     assert AlertSubscription.objects.filter(pk=alert.pk).exists()
+
+
+def test_the_daily_scheduled_run_sends_daily_and_weekly_alerts_in_turn(
+    directory_index, django_capture_on_commit_callbacks
+):
+    """``manage.py send_alerts``, run daily by the scheduler, writes to each subscriber whose turn has come.
+
+    If this fails, people who asked for a daily or weekly email about new communities never get one.
+    """
+    daily = confirmed(django_capture_on_commit_callbacks, email="daily@example.org")
+    weekly = confirmed(django_capture_on_commit_callbacks, email="weekly@example.org", frequency=Frequency.WEEKLY)
+    listed_forum(directory_index, max(daily.last_sent_at, weekly.last_sent_at) + datetime.timedelta(minutes=1))
+    # Day 1: the daily subscriber's turn (the weekly one waits); day 7: the weekly one's, and the daily
+    # one has had that community already.
+    for days, expected in ((1, {"daily@example.org"}), (7, {"weekly@example.org"})):
+        mail.outbox.clear()
+        out = io.StringIO()
+        with time_machine.travel(daily.last_sent_at + datetime.timedelta(days=days, minutes=5)):
+            with django_capture_on_commit_callbacks(execute=True):
+                call_command("send_alerts", stdout=out)
+        assert {address for message in mail.outbox for address in message.to} == expected
+    assert "Wrote to 0 daily and 1 weekly subscribers" in out.getvalue(), "the daily one had nothing new on day 7"
