@@ -16,8 +16,9 @@ Entries are keyed on scheme, host (so each Wagtail Site), language, and the full
 query string, and stamped with a generation counter: a publish anywhere (directory.caching)
 moves the generation on, so the next request renders afresh. The stamp and the page are read
 in one cache round trip. After a change, one request renders the page again; visitors who ask
-for it while that render runs get the copy from before the change (``X-Page-Cache: stale``)
-rather than rendering it too, as a caching proxy's request collapsing does. A render that does
+for it while that render runs get the copy from before the change (``X-Page-Cache: stale``,
+``Cache-Control: no-cache`` so nothing downstream keeps it) rather than rendering it too, as a
+caching proxy's request collapsing does. A render that does
 not give a page to keep (the page went, or became private) drops the old copy, so no one is
 served it again.
 
@@ -328,7 +329,9 @@ class PageCacheMiddleware:
                 # Changed since this copy: one request renders it again, the others meanwhile get this copy.
                 claimed = cache.add(render_claim_key(key), generation, RENDER_CLAIM_SECONDS)
                 if not claimed:
-                    return response_from(entry, "stale")
+                    stale = response_from(entry, "stale")
+                    stale["Cache-Control"] = "no-cache"  # a browser or CDN must not keep it: asks again next time
+                    return stale
             # Read before rendering: a publish during the render leaves this copy stamped stale.
             generation = generation if generation is not None else current_generation(cache)
 
