@@ -65,8 +65,8 @@ def when_ready(server):
 
     server.log.info("Warmed up: %d templates compiled", warm_up())
     # What is loaded so far (Django, Wagtail, compiled templates) lives as long as the workers.
-    # Frozen, it is left out of their garbage collections (a full one took 70 to 90 ms with all
-    # threads stopped) and its memory stays shared with the master (docs/benchmarks.md).
+    # Frozen, it is left out of their full garbage collections, which stop every thread, and its
+    # memory stays shared with the master (docs/benchmarks.md).
     gc.freeze()
 
 

@@ -18,9 +18,8 @@ moves the generation on, so the next request renders afresh. The stamp and the p
 in one cache round trip. After a change, one request renders the page again; visitors who ask
 for it while that render runs get the copy from before the change (``X-Page-Cache: stale``,
 ``Cache-Control: no-cache`` so nothing downstream keeps it) rather than rendering it too, as a
-caching proxy's request collapsing does. A render that does
-not give a page to keep (the page went, or became private) drops the old copy, so no one is
-served it again.
+caching proxy's request collapsing does. A render that does not give a page to keep (the page
+went, or became private) drops the old copy, so no one is served it again.
 
 Each process also keeps the pages it served most recently (``LocalCopies``, bounded in bytes by
 ``PAGE_CACHE_LOCAL_MAX_BYTES``) and serves one only when its stamp is the current generation, read

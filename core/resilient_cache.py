@@ -59,7 +59,7 @@ class ReusingRedisCacheClient(RedisCacheClient):
     """Django's Redis client, keeping one ``redis.Redis`` per connection pool.
 
     Django makes a new ``redis.Redis`` for every cache operation, and redis-py's constructor
-    builds its table of response callbacks each time: that was a third of serving a cached page
+    builds its table of response callbacks each time, a large part of serving a cached page
     (docs/benchmarks.md). A ``redis.Redis`` without a single connection is safe to share: each
     command takes a connection from the pool and gives it back.
     """

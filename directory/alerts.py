@@ -289,7 +289,7 @@ def alert_counts():
 
 @task()
 def send_alerts(frequency):
-    """Send one frequency's due alerts (schedule "daily" daily and "weekly" daily; "immediately" runs on publish)."""
+    """Send one frequency's due alerts ("immediately" on publish; `manage.py send_alerts` the others, daily)."""
     written = send_due_alerts(frequency)
     expired = delete_expired_requests() if frequency != Frequency.IMMEDIATELY else 0
     return {"written": written, "expired": expired}

@@ -121,9 +121,13 @@ def test_unpublishing_and_deleting_take_the_page_away_at_once(client, forum, dir
     assert client.get("/directory/dads-den/").status_code == 404
 
 
+def claim_key(path):
+    """The key of the claim a request takes while it renders ``path`` again after a change."""
+    return render_claim_key(entry_key(RequestFactory().get(path)))
+
+
 def someone_else_is_rendering(path):
-    """Hold the claim another request takes while it renders ``path`` again after a change."""
-    assert cache.add(render_claim_key(entry_key(RequestFactory().get(path))), 1, 60)
+    assert cache.add(claim_key(path), 1, 60)
 
 
 def test_while_a_changed_page_is_rendered_once_other_visitors_get_the_copy_from_before(
@@ -145,12 +149,12 @@ def test_while_a_changed_page_is_rendered_once_other_visitors_get_the_copy_from_
     assert meanwhile["Cache-Control"] == "no-cache", "no browser or CDN keeps the copy from before"
     assert "Peer support at Carers Corner." in meanwhile.content.decode()
 
-    cache.delete(render_claim_key(entry_key(RequestFactory().get("/directory/carers-corner/"))))  # that render ends
+    cache.delete(claim_key("/directory/carers-corner/"))  # that render ends
     fresh = client.get("/directory/carers-corner/")
     assert fresh[CACHED_HEADER] == "miss"
     assert "A friendly place for unpaid carers." in fresh.content.decode()
     assert client.get("/directory/carers-corner/")[CACHED_HEADER] == "hit"
-    assert cache.get(render_claim_key(entry_key(RequestFactory().get("/directory/carers-corner/")))) is None
+    assert cache.get(claim_key("/directory/carers-corner/")) is None
 
 
 def test_a_page_taken_down_is_never_served_from_its_old_copy(client, forum):

@@ -236,7 +236,7 @@ def test_cache_operations_share_one_redis_client():
     """Every operation of a cache goes through one Redis client, made once.
 
     If this fails, each cache read builds a new client again (redis-py's constructor fills a
-    table of about 170 reply handlers), which was a third of the time to serve a cached page.
+    table of reply handlers), and cached pages are served more slowly.
     """
     with redis_server() as url:
         cache = ResilientRedisCache(url, {})

@@ -357,8 +357,8 @@ WHEN_READY = (
 def test_the_master_freezes_what_it_loaded_before_forking_workers():
     """What the master loaded (Django, Wagtail, the compiled templates) is left out of the workers' garbage collections.
 
-    If this fails, each full garbage collection in a worker walks a couple of hundred thousand
-    objects that live as long as it does, stopping every request it is serving for 70 to 90 ms.
+    If this fails, each full garbage collection in a worker walks the objects it inherited, which
+    live as long as it does, and every request it is serving waits meanwhile.
     """
     finished = run_python(WHEN_READY, DJANGO_SETTINGS_MODULE="settings.test")
     assert finished.returncode == 0, finished.stderr

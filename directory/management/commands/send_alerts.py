@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from directory.alerts import Frequency, delete_expired_requests, send_due_alerts
+from directory.alerts import Frequency, send_alerts
 
 SCHEDULED = (Frequency.DAILY, Frequency.WEEKLY)  # "immediately" is sent on publish, by the task worker
 
@@ -15,11 +15,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        written = {frequency: send_due_alerts(frequency) for frequency in SCHEDULED}
-        expired = delete_expired_requests()
+        # The task the worker runs for "immediately", run here in turn for each scheduled frequency.
+        runs = {frequency: send_alerts.call(frequency) for frequency in SCHEDULED}
+        expired = sum(run["expired"] for run in runs.values())
         self.stdout.write(
             self.style.SUCCESS(
-                f"Wrote to {written[Frequency.DAILY]} daily and {written[Frequency.WEEKLY]} weekly subscribers; "
-                f"deleted {expired} requests nobody confirmed."
+                f"Wrote to {runs[Frequency.DAILY]['written']} daily and {runs[Frequency.WEEKLY]['written']} weekly "
+                f"subscribers; deleted {expired} requests nobody confirmed."
             )
         )
